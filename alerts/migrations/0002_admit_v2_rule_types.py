@@ -1,0 +1,68 @@
+"""Rebuild a legacy `alert_rules` table whose CHECK admits only the five legacy types.
+
+SQLite cannot alter a CHECK constraint, so the table is rebuilt, every row
+copied with its id. The rebuild runs only when the existing constraint lacks
+a rule type; a table this project created already admits all ten.
+"""
+
+from typing import Any
+
+from django.db import migrations
+
+ALL_RULE_TYPES = (
+    "recommendation_change",
+    "score_above",
+    "score_below",
+    "confidence_above",
+    "confidence_below",
+    "ev_above",
+    "ev_below",
+    "regime_change",
+    "data_quality_below",
+    "calibration_drop",
+)
+STAGING_TABLE = "alert_rules__before_v2"
+
+
+def _table_sql(cursor: Any, table: str) -> str | None:
+    cursor.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table])
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def needs_rebuild(table_sql: str) -> bool:
+    """True when the table carries a CHECK that leaves out some rule type."""
+    lowered = table_sql.lower()
+    if "check" not in lowered:
+        return False
+    return any(f"'{rule_type}'" not in lowered for rule_type in ALL_RULE_TYPES)
+
+
+def rebuild_alert_rules(apps: Any, schema_editor: Any) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return  # only the earlier system's SQLite files carry the narrow CHECK
+    with connection.cursor() as cursor:
+        table_sql = _table_sql(cursor, "alert_rules")
+        if table_sql is None or not needs_rebuild(table_sql):
+            return
+        old_columns = [c.name for c in connection.introspection.get_table_description(cursor, "alert_rules")]
+        # legacy_alter_table keeps alert_notifications' reference pointing at
+        # the name "alert_rules" while the old table is renamed out of the way.
+        cursor.execute("PRAGMA legacy_alter_table = ON")
+        try:
+            cursor.execute(f'ALTER TABLE "alert_rules" RENAME TO "{STAGING_TABLE}"')
+            alert_rule = apps.get_model("alerts", "AlertRule")
+            schema_editor.create_model(alert_rule)
+            new_columns = {f.column for f in alert_rule._meta.local_concrete_fields}
+            shared = ", ".join(f'"{c}"' for c in old_columns if c in new_columns)
+            cursor.execute(f'INSERT INTO "alert_rules" ({shared}) SELECT {shared} FROM "{STAGING_TABLE}"')
+            cursor.execute(f'DROP TABLE "{STAGING_TABLE}"')
+        finally:
+            cursor.execute("PRAGMA legacy_alter_table = OFF")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("alerts", "0001_initial")]
+
+    operations = [migrations.RunPython(rebuild_alert_rules, migrations.RunPython.noop, elidable=False)]

@@ -1,0 +1,78 @@
+"""One place that turns errors into the stable JSON shape `{"detail": ...}`.
+
+Clients never see a stack trace or raw exception text: anything unexpected is
+logged here with its traceback and answered with a generic message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR_DETAIL = "Internal server error; the failure has been logged."
+
+
+class DomainError(Exception):
+    """A failure the caller can act on; its message is safe to show."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str, *, status_code: int | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, DomainError):
+        return Response({"detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, ValidationError):
+        exc = exceptions.ValidationError(detail={"detail": exc.messages})
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        view = context.get("view")
+        logger.exception("Unhandled error in %s", type(view).__name__ if view else "API view")
+        return Response({"detail": INTERNAL_ERROR_DETAIL}, status=500)
+    if not (isinstance(response.data, dict) and "detail" in response.data):
+        # Field errors keep their structure under `errors`, with a readable summary.
+        response.data = {"detail": _summarise(response.data), "errors": response.data}
+    return response
+
+
+def _summarise(errors: Any) -> str:
+    if isinstance(errors, dict):
+        parts = [f"{field}: {_summarise(value)}" for field, value in errors.items()]
+        return "; ".join(parts)
+    if isinstance(errors, list):
+        return " ".join(_summarise(item) for item in errors)
+    return str(errors)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or request.path == "/health"
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"detail": INTERNAL_ERROR_DETAIL}, status=500)
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,95 @@
+"""`GET /health`: public liveness and readiness for load balancers and ops.
+
+Keys the earlier system's clients read (`status`, `database_connected`,
+`config_valid`) plus broker, version and schema state. Answers 503 when
+degraded so a load balancer takes the instance out.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+import pmresearch
+from pmresearch.config_checks import configuration_problems
+
+logger = logging.getLogger(__name__)
+
+PROJECT_APPS = ("alerts", "analysis", "calibration", "portfolio", "rollout", "watchlists")
+
+
+def database_connected() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except DatabaseError:
+        logger.exception("Health check: database unreachable")
+        return False
+
+
+def broker_reachable() -> bool | str:
+    if not settings.REDIS_URL:
+        return "embedded"
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+        return bool(client.ping())
+    except redis.RedisError:
+        logger.warning("Health check: Redis broker unreachable")
+        return False
+
+
+@functools.cache
+def _latest_migrations() -> dict[str, str]:
+    """The newest migration of each project app on disk (fixed for a process)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return {
+        app: max(name for label, name in loader.graph.leaf_nodes() if label == app)
+        for app in PROJECT_APPS
+    }
+
+
+def schema_state() -> dict[str, Any]:
+    applied = MigrationRecorder(connection).applied_migrations()
+    latest = _latest_migrations()
+    version = {app: max((n for a, n in applied if a == app), default=None) for app in PROJECT_APPS}
+    return {
+        "schema_version": ",".join(f"{app}.{(version[app] or 'none')[:4]}" for app in PROJECT_APPS),
+        "schema_up_to_date": all((app, name) in applied for app, name in latest.items()),
+    }
+
+
+@login_not_required
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    db_ok = database_connected()
+    problems = configuration_problems()
+    if problems:
+        logger.warning("Health check: configuration problems: %s", "; ".join(problems))
+    broker = broker_reachable()
+    schema = schema_state() if db_ok else {"schema_version": None, "schema_up_to_date": False}
+    healthy = db_ok and not problems and broker is not False and schema["schema_up_to_date"]
+    body = {
+        "status": "healthy" if healthy else "degraded",
+        "database_connected": db_ok,
+        "config_valid": not problems,
+        "broker_reachable": broker,
+        "broker_transport": "redis" if settings.REDIS_URL else "filesystem",
+        "version": pmresearch.__version__,
+        **schema,
+        "timestamp": timezone.now().isoformat(),
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,262 @@
+"""Settings for the embedded default and the scaled shape alike.
+
+Every value comes from the environment (django-environ). With nothing set, the
+system runs on one machine with no services: a SQLite file in WAL mode and
+Celery on kombu's filesystem broker. `DATABASE_URL` switches to PostgreSQL and
+`REDIS_URL` switches Celery and the event streams to Redis.
+`pmresearch.settings_production` hardens this module for deployment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# A developer's `.env` is read when present; real deployments set variables.
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env.str("PMRESEARCH_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _local_secret_key() -> str:
+    """A per-checkout random key kept under var/, so none lives in the repo."""
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_eventstream",
+    "django_htmx",
+    "accounts",
+    "rollout",
+    "analysis",
+    "calibration",
+    "portfolio",
+    "alerts",
+    "watchlists",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "pmresearch.urls"
+WSGI_APPLICATION = "pmresearch.wsgi.application"
+ASGI_APPLICATION = "pmresearch.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pmresearch.context_processors.desk",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------
+
+DATABASES = {
+    "default": env.db_url(
+        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'market_research.db'}"
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + IMMEDIATE + a busy timeout: measured to remove "database is locked"
+    # under concurrent writers (PITFALLS.md). IMMEDIATE rules out ATOMIC_REQUESTS.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
+        }
+    )
+    # Tests run against a file so that a server started as a subprocess can
+    # share the test database (an in-memory one is private to the process).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / env.str("SQLITE_TEST_DB_NAME", default="test_pmresearch.db"))
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -----------------------------------------------------------------------
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+PMRESEARCH_ADMIN_USERNAME = env.str("PMRESEARCH_ADMIN_USERNAME", default="admin")
+PMRESEARCH_ADMIN_EMAIL = env.str("PMRESEARCH_ADMIN_EMAIL", default="")
+# Read once by `ensure_admin`; when empty a random password is generated and printed.
+PMRESEARCH_ADMIN_PASSWORD = env.str("PMRESEARCH_ADMIN_PASSWORD", default="")
+
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+
+# --- Internationalisation ---------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+# Market calendar time zone: close-of-day jobs and as-of dates are New York dates.
+MARKET_TIME_ZONE = "America/New_York"
+
+# --- Static files ---------------------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# The embedded shape serves straight from the apps and `static/` (no collectstatic
+# step); production settings collect and fingerprint instead.
+SERVESTATIC_USE_FINDERS = env.bool("SERVESTATIC_USE_FINDERS", default=True)
+SERVESTATIC_AUTOREFRESH = DEBUG
+
+# --- REST API ---------------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first so an anonymous API call gets 401 with a Token challenge.
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.DeskRolePermission"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "pmresearch.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+REST_KNOX = {
+    "TOKEN_TTL": None,  # set per token by `issue_api_token` (API_TOKEN_TTL_DAYS)
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "pmresearch API",
+    "DESCRIPTION": "Signals, portfolio sizing, alerts, watchlists and calibration for US equities.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+# --- Celery -----------------------------------------------------------------------
+
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    # Longer than the longest task, so a late-acked task is not redelivered early.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
+        "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
+        "processed_folder": str(CELERY_FILESYSTEM_DIR / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR / 'results'}"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TIMEZONE = MARKET_TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Server-sent events -------------------------------------------------------------
+
+EVENTSTREAM_STORAGE_CLASS = "django_eventstream.storage.DjangoModelStorage"
+if REDIS_URL:
+    # django-eventstream wants redis-py keyword arguments, not a URL.
+    _parsed = urlparse(REDIS_URL)
+    EVENTSTREAM_REDIS = {
+        "host": _parsed.hostname or "127.0.0.1",
+        "port": _parsed.port or 6379,
+        "db": int((_parsed.path or "/0").lstrip("/") or 0),
+    }
+    if _parsed.password:
+        EVENTSTREAM_REDIS["password"] = _parsed.password
+
+# --- Feature flags ------------------------------------------------------------------
+# Environment defaults only; `rollout.flags` is the one reader and admins
+# override any flag in Django admin without a restart.
+
+FEATURE_FLAG_NAMES = (
+    "SIGNAL_CONTRACT_V2_ENABLED",
+    "COT_PERSISTENCE_ENABLED",
+    "PORTFOLIO_OPTIMIZER_V2_ENABLED",
+    "CALIBRATION_ECONOMICS_ENABLED",
+    "ALERTS_V2_ENABLED",
+    "WATCHLIST_RANKING_ENABLED",
+    "UI_PM_DASHBOARD_ENABLED",
+    "SCHEDULED_SIGNAL_CONTRACT_V2_ENABLED",
+    "SCHEDULED_CALIBRATION_ECONOMICS_ENABLED",
+    "SCHEDULED_PORTFOLIO_OPTIMIZER_V2_ENABLED",
+    "SCHEDULED_ALERTS_V2_ENABLED",
+)
+FEATURE_FLAG_DEFAULTS = {name: env.bool(name, default=False) for name in FEATURE_FLAG_NAMES}
+
+# --- Logging ------------------------------------------------------------------------
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,49 @@
+"""Routes: pages, the JSON API under /api/, /health, auth and the admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from alerts.views import alerts_page
+from analysis.api import TickerListView
+from analysis.views import analysis_page
+from calibration.views import history_page
+from pmresearch import errors
+from pmresearch.health import health
+from pmresearch.views import dashboard
+from portfolio.views import portfolio_page
+from watchlists.views import watchlists_page
+
+admin.site.site_header = "pmresearch admin"
+admin.site.site_title = "pmresearch admin"
+
+api_patterns = [
+    path("analysis/tickers", TickerListView.as_view(), name="api-analysis-tickers"),
+    path("schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]
+
+urlpatterns = [
+    path("", dashboard, name="dashboard"),
+    path("analysis/", analysis_page, name="analysis"),
+    path("watchlists/", watchlists_page, name="watchlists"),
+    path("portfolio/", portfolio_page, name="portfolio"),
+    path("alerts/", alerts_page, name="alerts"),
+    path("history/", history_page, name="history"),
+    path("health", health, name="health"),
+    path("api/", include(api_patterns)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = errors.page_not_found
+handler500 = errors.server_error

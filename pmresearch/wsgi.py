@@ -1,0 +1,11 @@
+"""WSGI entry point, for tools that need one; streams only arrive under ASGI."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmresearch.settings")
+
+application = get_wsgi_application()
