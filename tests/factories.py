@@ -1,0 +1,204 @@
+"""factory-boy factories for every model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from alerts.models import AlertNotification, AlertRule, RuleType
+from analysis.models import AgentResult, Analysis, NewsArticle, PriceBar, SentimentFactor
+from calibration.models import (
+    AnalysisOutcome,
+    CalibrationSnapshot,
+    MacroCatalystEvent,
+    ReliabilityBin,
+    Schedule,
+    ScheduleRun,
+)
+from portfolio.models import PortfolioHolding, PortfolioProfile
+from watchlists.models import Watchlist, WatchlistTicker
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class AnalysisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Analysis
+
+    ticker = "AAPL"
+    timestamp = factory.Sequence(lambda n: timezone.now() - dt.timedelta(hours=n + 1))
+    recommendation = "BUY"
+    confidence_score = 0.62
+    overall_sentiment_score = 0.25
+    score = 41.0
+    duration_seconds = 0.05
+
+
+class AgentResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgentResult
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    agent_type = "market"
+    success = True
+    data = factory.LazyFunction(lambda: {"trend": "uptrend"})
+    duration_seconds = 0.01
+
+
+class PriceBarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriceBar
+
+    ticker = "AAPL"
+    timestamp = factory.Sequence(lambda n: timezone.now() - dt.timedelta(days=n + 1))
+    open = 100.0
+    high = 101.0
+    low = 99.0
+    close = 100.5
+    volume = 1_000_000
+
+
+class NewsArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsArticle
+
+    ticker = "AAPL"
+    published_at = factory.LazyFunction(timezone.now)
+    title = "Company beats estimates"
+    source = "newswire"
+    url = factory.Sequence(lambda n: f"https://news.example.com/{n}")
+    sentiment_score = 0.4
+
+
+class SentimentFactorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SentimentFactor
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    factor = "earnings"
+    score = 0.5
+    weight = 0.3
+    contribution = 0.15
+
+
+class AnalysisOutcomeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AnalysisOutcome
+
+    analysis = factory.SubFactory(AnalysisFactory)
+    ticker = factory.SelfAttribute("analysis.ticker")
+    horizon_days = 7
+    target_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=7))
+    baseline_price = 100.0
+
+
+class CalibrationSnapshotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalibrationSnapshot
+
+    as_of_date = factory.LazyFunction(timezone.localdate)
+    horizon_days = 7
+    sample_size = 40
+    directional_accuracy = 0.55
+    brier_score = 0.24
+
+
+class ReliabilityBinFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReliabilityBin
+
+    as_of_date = factory.LazyFunction(timezone.localdate)
+    horizon_days = 7
+    bin_index = 0
+    bin_lower = 0.0
+    bin_upper = 0.2
+    sample_size = 10
+    empirical_hit_rate = 0.3
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Schedule
+
+    ticker = factory.Sequence(lambda n: f"T{n}")
+    interval_minutes = 60
+
+
+class ScheduleRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduleRun
+
+    schedule = factory.SubFactory(ScheduleFactory)
+
+
+class MacroCatalystEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MacroCatalystEvent
+
+    event_type = "cpi"
+    event_date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    event_label = "CPI release"
+
+
+class PortfolioProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PortfolioProfile
+        django_get_or_create = ("id",)
+
+    id = 1
+
+
+class PortfolioHoldingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PortfolioHolding
+
+    ticker = factory.Sequence(lambda n: f"H{n}")
+    shares = 100.0
+    market_value = 10_000.0
+    sector = "Technology"
+    beta = 1.1
+
+
+class AlertRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertRule
+
+    ticker = "AAPL"
+    rule_type = RuleType.SCORE_ABOVE
+    threshold = 50.0
+
+
+class AlertNotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertNotification
+
+    alert_rule = factory.SubFactory(AlertRuleFactory)
+    analysis = factory.SubFactory(AnalysisFactory)
+    ticker = factory.SelfAttribute("alert_rule.ticker")
+    message = "Score crossed above 50"
+
+
+class WatchlistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Watchlist
+
+    name = factory.Sequence(lambda n: f"List {n}")
+
+
+class WatchlistTickerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WatchlistTicker
+
+    watchlist = factory.SubFactory(WatchlistFactory)
+    ticker = factory.Sequence(lambda n: f"W{n}")
