@@ -36,6 +36,11 @@ def existing_columns(schema_editor: BaseDatabaseSchemaEditor, table: str) -> set
     with connection.cursor() as cursor:
         if table not in connection.introspection.table_names(cursor):
             return None
+        if connection.vendor == "sqlite":
+            # Not get_table_description: its collation parser splits the DDL on ", "
+            # and raises IndexError on a CHECK such as `horizon_days IN (1, 7, 30)`.
+            cursor.execute(f"PRAGMA table_info({schema_editor.quote_name(table)})")
+            return {row[1] for row in cursor.fetchall()}
         return {col.name for col in connection.introspection.get_table_description(cursor, table)}
 
 

@@ -186,6 +186,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Signals, portfolio sizing, alerts, watchlists and calibration for US equities.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["accounts.permissions.DeskRolePermission"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from alerts.views import alerts_page
-from analysis.api import TickerListView
+from analysis.api import AnalysisDetailView, TickerListView
 from analysis.views import analysis_page
 from calibration.views import history_page
 from pmresearch import errors
@@ -22,6 +22,7 @@ admin.site.site_title = "pmresearch admin"
 
 api_patterns = [
     path("analysis/tickers", TickerListView.as_view(), name="api-analysis-tickers"),
+    path("analysis/<int:analysis_id>", AnalysisDetailView.as_view(), name="api-analysis-detail"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
