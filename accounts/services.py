@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.roles import Role
@@ -83,3 +84,9 @@ def issue_api_token(*, user: AbstractUser, ttl_days: int | None) -> tuple[AuthTo
     expiry = timedelta(days=ttl_days) if ttl_days else None
     instance, key = AuthToken.objects.create(user=user, expiry=expiry)
     return instance, key
+
+
+def purge_expired_api_tokens() -> int:
+    """Delete expired token rows (knox only drops them when their user signs in)."""
+    deleted, _ = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted

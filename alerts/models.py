@@ -50,7 +50,9 @@ class AlertRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.ticker} {self.rule_type} {self.threshold if self.threshold is not None else ''}".strip()
+        return (
+            f"{self.ticker} {self.rule_type} {self.threshold if self.threshold is not None else ''}".strip()
+        )
 
 
 class AlertNotification(models.Model):

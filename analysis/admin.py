@@ -15,7 +15,14 @@ class AgentResultInline(admin.TabularInline):
 
 @admin.register(Analysis)
 class AnalysisAdmin(admin.ModelAdmin):
-    list_display = ("ticker", "timestamp", "recommendation", "score", "confidence_score", "analysis_schema_version")
+    list_display = (
+        "ticker",
+        "timestamp",
+        "recommendation",
+        "score",
+        "confidence_score",
+        "analysis_schema_version",
+    )
     list_filter = ("recommendation", "analysis_schema_version", "regime_label")
     search_fields = ("ticker",)
     date_hierarchy = "timestamp"

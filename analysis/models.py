@@ -25,9 +25,7 @@ class SchemaVersion(models.TextChoices):
 class Analysis(models.Model):
     ticker = models.CharField(max_length=16)
     timestamp = models.DateTimeField(default=timezone.now)
-    recommendation = models.CharField(
-        max_length=4, choices=Recommendation.choices, null=True, blank=True
-    )
+    recommendation = models.CharField(max_length=4, choices=Recommendation.choices, null=True, blank=True)
     confidence_score = models.FloatField(null=True, blank=True)
     overall_sentiment_score = models.FloatField(null=True, blank=True)
     # Chain of thought: written only when COT_PERSISTENCE_ENABLED is on.

@@ -51,10 +51,13 @@ class AnalysisOutcome(models.Model):
     class Meta:
         db_table = "analysis_outcomes"
         constraints = [
-            models.UniqueConstraint(fields=["analysis", "horizon_days"], name="analysis_outcomes_analysis_horizon_uniq"),
+            models.UniqueConstraint(
+                fields=["analysis", "horizon_days"], name="analysis_outcomes_analysis_horizon_uniq"
+            ),
             _horizon_check("analysis_outcomes_horizon_valid"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "complete", "skipped"]), name="analysis_outcomes_status_valid"
+                condition=Q(status__in=["pending", "complete", "skipped"]),
+                name="analysis_outcomes_status_valid",
             ),
         ]
         indexes = [models.Index(fields=["status", "target_date"], name="analysis_outcomes_due_idx")]
@@ -79,7 +82,9 @@ class CalibrationSnapshot(models.Model):
     class Meta:
         db_table = "calibration_snapshots"
         constraints = [
-            models.UniqueConstraint(fields=["as_of_date", "horizon_days"], name="calibration_snapshots_date_horizon_uniq"),
+            models.UniqueConstraint(
+                fields=["as_of_date", "horizon_days"], name="calibration_snapshots_date_horizon_uniq"
+            ),
             _horizon_check("calibration_snapshots_horizon_valid"),
         ]
 
@@ -101,12 +106,15 @@ class ReliabilityBin(models.Model):
         db_table = "confidence_reliability_bins"
         constraints = [
             models.UniqueConstraint(
-                fields=["as_of_date", "horizon_days", "bin_index"], name="reliability_bins_date_horizon_bin_uniq"
+                fields=["as_of_date", "horizon_days", "bin_index"],
+                name="reliability_bins_date_horizon_bin_uniq",
             ),
             _horizon_check("reliability_bins_horizon_valid"),
         ]
         indexes = [
-            models.Index(fields=["horizon_days", "-as_of_date", "bin_index"], name="reliability_bins_lookup_idx")
+            models.Index(
+                fields=["horizon_days", "-as_of_date", "bin_index"], name="reliability_bins_lookup_idx"
+            )
         ]
 
     def __str__(self) -> str:
@@ -141,7 +149,9 @@ class ScheduleRun(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     success = models.BooleanField(null=True, blank=True)
     error = models.TextField(null=True, blank=True)
-    run_reason = models.CharField(max_length=32, null=True, blank=True, default="scheduled", db_default="scheduled")
+    run_reason = models.CharField(
+        max_length=32, null=True, blank=True, default="scheduled", db_default="scheduled"
+    )
     catalyst_event_type = models.CharField(max_length=16, null=True, blank=True)
     catalyst_event_date = models.DateField(null=True, blank=True)
 
@@ -173,7 +183,9 @@ class MacroCatalystEvent(models.Model):
         ordering = ["event_date"]
         constraints = [
             models.UniqueConstraint(fields=["event_type", "event_date"], name="macro_events_type_date_uniq"),
-            models.CheckConstraint(condition=Q(event_type__in=["fomc", "cpi", "nfp"]), name="macro_events_type_valid"),
+            models.CheckConstraint(
+                condition=Q(event_type__in=["fomc", "cpi", "nfp"]), name="macro_events_type_valid"
+            ),
         ]
 
     def __str__(self) -> str:

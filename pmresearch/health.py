@@ -56,8 +56,7 @@ def _latest_migrations() -> dict[str, str]:
     """The newest migration of each project app on disk (fixed for a process)."""
     loader = MigrationLoader(None, ignore_no_migrations=True)
     return {
-        app: max(name for label, name in loader.graph.leaf_nodes() if label == app)
-        for app in PROJECT_APPS
+        app: max(name for label, name in loader.graph.leaf_nodes() if label == app) for app in PROJECT_APPS
     }
 
 

@@ -11,7 +11,15 @@ from rollout.models import FeatureFlag
 
 @admin.register(FeatureFlag)
 class FeatureFlagAdmin(admin.ModelAdmin):
-    list_display = ("name", "environment_default", "override", "effective", "note", "updated_at", "updated_by")
+    list_display = (
+        "name",
+        "environment_default",
+        "override",
+        "effective",
+        "note",
+        "updated_at",
+        "updated_by",
+    )
     list_editable = ("override", "note")
     readonly_fields = ("name", "updated_at", "updated_by")
     fields = ("name", "override", "note", "updated_at", "updated_by")

@@ -51,9 +51,7 @@ def flag_posture() -> dict[str, bool]:
     """Every flag's current raw value (override or default), in one query."""
     from rollout.models import FeatureFlag
 
-    overrides = dict(
-        FeatureFlag.objects.filter(override__isnull=False).values_list("name", "override")
-    )
+    overrides = dict(FeatureFlag.objects.filter(override__isnull=False).values_list("name", "override"))
     return {flag.value: overrides.get(flag.value, environment_default(flag)) for flag in Flag}
 
 

@@ -12,7 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 pytestmark = pytest.mark.django_db
 
 PUBLIC = {"/health", "/accounts/login/"}
-SAMPLE_ARGUMENTS = {"int": "1", "str": "AAPL", "path": "x", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+SAMPLE_ARGUMENTS = {
+    "int": "1",
+    "str": "AAPL",
+    "path": "x",
+    "slug": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[str]:

@@ -49,7 +49,7 @@ def test_an_admin_turns_a_flag_on_in_admin_and_the_next_request_sees_it(
     assert row.updated_by == desk_admin
     # The dashboard, rendered on the next request, shows the new posture.
     page = client.get("/").content.decode()
-    assert "WATCHLIST_RANKING_ENABLED</code> <span class=\"on\">on" in page
+    assert 'WATCHLIST_RANKING_ENABLED</code> <span class="on">on' in page
 
 
 def test_flags_cannot_be_added_or_deleted_in_admin(desk_admin: Any, client_for: Callable[[Any], Any]) -> None:
@@ -61,7 +61,9 @@ def test_flags_cannot_be_added_or_deleted_in_admin(desk_admin: Any, client_for: 
 
 
 @pytest.mark.parametrize("role_fixture", ["viewer", "pm"])
-def test_only_admins_reach_the_flag_admin(role_fixture: str, request: Any, client_for: Callable[[Any], Any]) -> None:
+def test_only_admins_reach_the_flag_admin(
+    role_fixture: str, request: Any, client_for: Callable[[Any], Any]
+) -> None:
     user = request.getfixturevalue(role_fixture)
     response = client_for(user).get("/admin/rollout/featureflag/")
     assert response.status_code == 302

@@ -28,7 +28,9 @@ class WatchlistTicker(models.Model):
         db_table = "watchlist_tickers"
         ordering = ["ticker"]
         constraints = [
-            models.UniqueConstraint(fields=["watchlist", "ticker"], name="watchlist_tickers_watchlist_ticker_uniq")
+            models.UniqueConstraint(
+                fields=["watchlist", "ticker"], name="watchlist_tickers_watchlist_ticker_uniq"
+            )
         ]
 
     def __str__(self) -> str:

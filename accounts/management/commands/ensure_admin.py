@@ -32,8 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Created admin '{result.username}'."))
         if result.generated_password:
             self.stdout.write(
-                f"Generated password (shown once, change it after signing in): "
-                f"{result.generated_password}"
+                f"Generated password (shown once, change it after signing in): {result.generated_password}"
             )
         else:
             self.stdout.write("Password taken from PMRESEARCH_ADMIN_PASSWORD.")
