@@ -35,6 +35,13 @@ def database_url(settings_dict: dict[str, Any]) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def subprocess_env(**overrides: str) -> dict[str, str]:
+    """The test process's environment for a child, minus what only tests may set."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(overrides)
+    return env
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -44,7 +51,7 @@ def free_port() -> int:
 @contextmanager
 def uvicorn_server(settings_dict: dict[str, Any], extra_env: dict[str, str] | None = None) -> Iterator[str]:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url(settings_dict), "SERVESTATIC_USE_FINDERS": "true"}
+    env = subprocess_env(DATABASE_URL=database_url(settings_dict), SERVESTATIC_USE_FINDERS="true")
     env.update(extra_env or {})
     command = [
         sys.executable, "-m", "uvicorn", "pmresearch.asgi:application",

@@ -7,7 +7,6 @@ CI's services pass, REDIS_URL points both sides at Redis.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 from knox.models import AuthToken
 
-from tests.live_server import REPO_ROOT, database_url
+from tests.live_server import REPO_ROOT, database_url, subprocess_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,11 +39,9 @@ def worker_var_dir(tmp_path: Path) -> Iterator[Path]:
         "--loglevel",
         "WARNING",
     ]
-    env = {
-        **os.environ,
-        "PMRESEARCH_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": database_url(connection.settings_dict),
-    }
+    env = subprocess_env(
+        PMRESEARCH_VAR_DIR=str(tmp_path), DATABASE_URL=database_url(connection.settings_dict)
+    )
     worker = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     try:
         yield tmp_path

@@ -1,21 +1,21 @@
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.live_server import subprocess_env
+
 REPO = Path(__file__).resolve().parent.parent
 
 
 def _check(secret: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "pmresearch.settings_production",
-        "DJANGO_SECRET_KEY": secret,
-        "DJANGO_ALLOWED_HOSTS": "pm.example.com",
-    }
+    env = subprocess_env(
+        DJANGO_SETTINGS_MODULE="pmresearch.settings_production",
+        DJANGO_SECRET_KEY=secret,
+        DJANGO_ALLOWED_HOSTS="pm.example.com",
+    )
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=REPO,
