@@ -54,7 +54,9 @@ def ensure_table(model: type[models.Model], schema_editor: BaseDatabaseSchemaEdi
             add_column(model, field, schema_editor)
 
 
-def add_column(model: type[models.Model], field: models.Field, schema_editor: BaseDatabaseSchemaEditor) -> None:
+def add_column(
+    model: type[models.Model], field: models.Field, schema_editor: BaseDatabaseSchemaEditor
+) -> None:
     """Add one missing column, filling existing rows from the field's db_default.
 
     Django's own `add_field` rebuilds a whole SQLite table to add a NOT NULL
@@ -64,7 +66,10 @@ def add_column(model: type[models.Model], field: models.Field, schema_editor: Ba
     if connection.vendor != "sqlite":
         schema_editor.add_field(model, field)
         return
-    if not field.null and not isinstance(field.db_default, Value):
+    # Django 5.2 keeps db_default as given: a plain "v1" or 0.15, or a Value() when one was passed.
+    default = field.db_default.value if isinstance(field.db_default, Value) else field.db_default
+    literal_default = field.has_db_default() and not hasattr(default, "resolve_expression")
+    if not field.null and not literal_default:
         raise ValueError(
             f"{model.__name__}.{field.name} is NOT NULL without a db_default; "
             "it cannot be added to a table that already holds rows."
@@ -75,6 +80,6 @@ def add_column(model: type[models.Model], field: models.Field, schema_editor: Ba
         type=field.db_type(connection),
         null="" if field.null else " NOT NULL",
     )
-    if isinstance(field.db_default, Value):
-        sql += " DEFAULT " + schema_editor.quote_value(field.get_db_prep_value(field.db_default.value, connection))
+    if literal_default:
+        sql += " DEFAULT " + schema_editor.quote_value(field.get_db_prep_value(default, connection))
     schema_editor.execute(sql)

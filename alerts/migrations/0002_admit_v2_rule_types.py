@@ -56,7 +56,13 @@ def rebuild_alert_rules(apps: Any, schema_editor: Any) -> None:
             schema_editor.create_model(alert_rule)
             new_columns = {f.column for f in alert_rule._meta.local_concrete_fields}
             shared = ", ".join(f'"{c}"' for c in old_columns if c in new_columns)
-            cursor.execute(f'INSERT INTO "alert_rules" ({shared}) SELECT {shared} FROM "{STAGING_TABLE}"')
+            cursor.execute(f'INSERT INTO "alert_rules" ({shared}) SELECT {shared} FROM "{STAGING_TABLE}"')  # noqa: S608 - column names come from the schema, not input
+            # Carry the AUTOINCREMENT high-water mark over, so a deleted rule's id is not handed out again.
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [STAGING_TABLE])
+            row = cursor.fetchone()
+            if row is not None:
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = 'alert_rules'")
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_rules', %s)", [row[0]])
             cursor.execute(f'DROP TABLE "{STAGING_TABLE}"')
         finally:
             cursor.execute("PRAGMA legacy_alter_table = OFF")
