@@ -45,7 +45,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     response = exception_handler(exc, context)
     if response is None:
         view = context.get("view")
-        logger.exception("Unhandled error in %s", type(view).__name__ if view else "API view")
+        # Called outside the except block, so the traceback is passed explicitly.
+        logger.error("Unhandled error in %s", type(view).__name__ if view else "API view", exc_info=exc)
         return Response({"detail": INTERNAL_ERROR_DETAIL}, status=500)
     if not (isinstance(response.data, dict) and "detail" in response.data):
         # Field errors keep their structure under `errors`, with a readable summary.
