@@ -46,7 +46,9 @@ def rebuild_alert_rules(apps: Any, schema_editor: Any) -> None:
         table_sql = _table_sql(cursor, "alert_rules")
         if table_sql is None or not needs_rebuild(table_sql):
             return
-        old_columns = [c.name for c in connection.introspection.get_table_description(cursor, "alert_rules")]
+        # PRAGMA, not Django's introspection, which trips over some legacy CHECKs.
+        cursor.execute('PRAGMA table_info("alert_rules")')
+        old_columns = [row[1] for row in cursor.fetchall()]
         # legacy_alter_table keeps alert_notifications' reference pointing at
         # the name "alert_rules" while the old table is renamed out of the way.
         cursor.execute("PRAGMA legacy_alter_table = ON")
@@ -55,8 +57,12 @@ def rebuild_alert_rules(apps: Any, schema_editor: Any) -> None:
             alert_rule = apps.get_model("alerts", "AlertRule")
             schema_editor.create_model(alert_rule)
             new_columns = {f.column for f in alert_rule._meta.local_concrete_fields}
-            shared = ", ".join(f'"{c}"' for c in old_columns if c in new_columns)
-            cursor.execute(f'INSERT INTO "alert_rules" ({shared}) SELECT {shared} FROM "{STAGING_TABLE}"')  # noqa: S608 - column names come from the schema, not input
+            shared = [c for c in old_columns if c in new_columns]
+            # The legacy column was nullable with DEFAULT 1; ours is NOT NULL, so a
+            # stray NULL takes the default the earlier DDL declared.
+            selected = ", ".join('COALESCE("enabled", 1)' if c == "enabled" else f'"{c}"' for c in shared)
+            target = ", ".join(f'"{c}"' for c in shared)
+            cursor.execute(f'INSERT INTO "alert_rules" ({target}) SELECT {selected} FROM "{STAGING_TABLE}"')  # noqa: S608 - column names come from the schema, not input
             # Carry the AUTOINCREMENT high-water mark over, so a deleted rule's id is not handed out again.
             cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [STAGING_TABLE])
             row = cursor.fetchone()
