@@ -235,6 +235,15 @@ if REDIS_URL:
     if _parsed.password:
         EVENTSTREAM_REDIS["password"] = _parsed.password
 
+# --- Market data and the analysis engine --------------------------------------------
+
+# `demo` (deterministic, offline, labelled as demo data) or `csv` (a directory of
+# daily OHLCV files named TICKER.csv with a header date,open,high,low,close,adj_close,volume).
+MARKET_DATA_PROVIDER = env.str("MARKET_DATA_PROVIDER", default="demo")
+MARKET_DATA_CSV_DIR = env.str("MARKET_DATA_CSV_DIR", default=str(BASE_DIR / "data" / "prices"))
+# Each agent gets this long before it is recorded as timed out.
+ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", default=30.0)
+
 # --- Feature flags ------------------------------------------------------------------
 # Environment defaults only; `rollout.flags` is the one reader and admins
 # override any flag in Django admin without a restart.
