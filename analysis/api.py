@@ -1,17 +1,98 @@
-"""JSON API for analyses."""
+"""JSON API for analyses: thin views over services, selectors and one serializer."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from analysis.filters import DetailedHistoryQuerySerializer, HistoryQuerySerializer, apply_history_filters
 from analysis.models import Analysis
-from analysis.selectors import analysed_tickers
-from analysis.services import delete_analysis
+from analysis.selectors import analysed_tickers, history_for, latest_for
+from analysis.serializers import AnalysisHistoryItemSerializer, AnalysisResponseSerializer
+from analysis.services import delete_analysis, run_analysis
+from analysis.tickers import InvalidTicker, normalise_ticker
+from pmresearch.errors import DomainError
+
+AGENTS_PARAM = OpenApiParameter(
+    "agents",
+    str,
+    description="Comma-separated subset of news, market, fundamentals, technical, macro, options, sentiment",
+)
+AS_OF_PARAM = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Research a past date (YYYY-MM-DD)")
+
+
+def ticker_or_400(raw: str) -> str:
+    try:
+        return normalise_ticker(raw)
+    except InvalidTicker as exc:
+        raise DomainError(str(exc)) from exc
+
+
+class AnalyzeView(APIView):
+    @extend_schema(
+        summary="Run one analysis now (or as of a past date) and return it",
+        parameters=[AGENTS_PARAM, AS_OF_PARAM],
+        request=None,
+        responses=OpenApiTypes.OBJECT,
+    )
+    def post(self, request: Request, ticker: str) -> Response:
+        analysis = run_analysis(
+            ticker=ticker,
+            agents=request.query_params.get("agents"),
+            as_of=request.query_params.get("as_of"),
+        )
+        return Response(AnalysisResponseSerializer(analysis).data)
+
+
+class LatestAnalysisView(APIView):
+    @extend_schema(summary="The latest stored analysis of a ticker", responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, ticker: str) -> Response:
+        symbol = ticker_or_400(ticker)
+        analysis = latest_for(symbol)
+        if analysis is None:
+            raise NotFound(f"No analysis of {symbol} yet.")
+        return Response(AnalysisResponseSerializer(analysis).data)
+
+
+def _history_response(ticker: str, params: dict, filtered: bool) -> Response:
+    queryset = history_for(ticker)
+    if filtered:
+        queryset = apply_history_filters(queryset, params)
+    total = queryset.count()
+    page = queryset[params["offset"] : params["offset"] + params["limit"]]
+    return Response(
+        {
+            "ticker": ticker,
+            "analyses": AnalysisHistoryItemSerializer(page, many=True).data,
+            "total_count": total,
+            "limit": params["limit"],
+            "offset": params["offset"],
+        }
+    )
+
+
+class HistoryView(APIView):
+    @extend_schema(summary="A ticker's analyses, newest first", parameters=[HistoryQuerySerializer])
+    def get(self, request: Request, ticker: str) -> Response:
+        query = HistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return _history_response(ticker_or_400(ticker), query.validated_data, filtered=False)
+
+
+class DetailedHistoryView(APIView):
+    @extend_schema(
+        summary="A ticker's analyses filtered by date, call, EV, calibrated confidence, quality, regime",
+        parameters=[DetailedHistoryQuerySerializer],
+    )
+    def get(self, request: Request, ticker: str) -> Response:
+        query = DetailedHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return _history_response(ticker_or_400(ticker), query.validated_data, filtered=True)
 
 
 class TickerListView(APIView):

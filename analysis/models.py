@@ -6,6 +6,8 @@ existing `market_research.db` is adopted in place.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -20,6 +22,13 @@ class Recommendation(models.TextChoices):
 class SchemaVersion(models.TextChoices):
     V1 = "v1"
     V2 = "v2"
+
+
+class RunKind(models.TextChoices):
+    INTERACTIVE = "interactive"
+    WATCHLIST = "watchlist"
+    SCHEDULED = "scheduled"
+    REPLAY = "replay"
 
 
 class Analysis(models.Model):
@@ -44,6 +53,14 @@ class Analysis(models.Model):
     data_quality_score = models.FloatField(null=True, blank=True)
     regime_label = models.CharField(max_length=16, null=True, blank=True)
     rationale_summary = models.TextField(null=True, blank=True)
+    # Added by this project (absent from the earlier system's table).
+    as_of = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The moment the analysis looked at the market; legacy rows use timestamp.",
+    )
+    run_kind = models.CharField(max_length=16, choices=RunKind.choices, null=True, blank=True)
+    data_source = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
         db_table = "analyses"
@@ -60,6 +77,10 @@ class Analysis(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticker} {self.recommendation or '?'} @ {self.timestamp:%Y-%m-%d %H:%M}"
+
+    @property
+    def effective_as_of(self) -> dt.datetime:
+        return self.as_of or self.timestamp
 
 
 class AgentResult(models.Model):

@@ -1,10 +1,38 @@
-"""Writes over analyses."""
+"""Writes over analyses, and the one service that runs an analysis end to end.
+
+`run_analysis` is the only path from "a ticker" to "a stored analysis": API
+views, pages, Celery tasks, watchlists and replay all call it. Its steps stay a
+short list of calls: resolve flags → engine (point-in-time) → persist in one
+transaction (analysis, agent results, sentiment factors, outcome rows, price
+and news cache) → log line.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import datetime as dt
+import logging
+from dataclasses import dataclass
 
-from analysis.models import Analysis
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from analysis.agents import resolve_agents
+from analysis.decision import PortfolioPosition
+from analysis.engine import EngineRequest, EngineResult, ProgressCallback, ReliabilityBinRow, run_engine
+from analysis.market_data import MarketDataError, session_close
+from analysis.models import AgentResult, Analysis, NewsArticle, PriceBar, RunKind, SentimentFactor
+from analysis.providers import get_provider
+from analysis.selectors import previous_analysis
+from analysis.tickers import InvalidTicker, normalise_ticker
+from calibration.models import HORIZONS, AnalysisOutcome
+from calibration.selectors import latest_reliability_bins
+from pmresearch.errors import DomainError
+from portfolio.selectors import current_profile, position_view
+from rollout.flags import Flag, flag_posture, is_enabled
+from rollout.flags import RunKind as FlagRunKind
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -16,3 +44,247 @@ def delete_analysis(*, analysis_id: int) -> int:
     analysis = Analysis.objects.select_for_update().get(pk=analysis_id)
     analysis.delete()
     return analysis_id
+
+
+@dataclass(frozen=True)
+class AnalysisRequest:
+    ticker: str
+    agents: tuple[str, ...]
+    as_of: dt.datetime
+
+
+def parse_analysis_request(
+    *, ticker: object, agents: str | list[str] | None = None, as_of: str | dt.date | dt.datetime | None = None
+) -> AnalysisRequest:
+    """Validate what a caller asked for; every problem is a DomainError (400) with a clear message."""
+    try:
+        symbol = normalise_ticker(ticker)
+    except InvalidTicker as exc:
+        raise DomainError(str(exc)) from exc
+    names = agents.split(",") if isinstance(agents, str) else agents
+    try:
+        resolved = resolve_agents(names)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from exc
+    return AnalysisRequest(ticker=symbol, agents=resolved, as_of=parse_as_of(as_of))
+
+
+def parse_as_of(value: str | dt.date | dt.datetime | None) -> dt.datetime:
+    """`None` → now; a date → the end of that day in New York (after its close); never the future."""
+    now = timezone.now()
+    if value is None or value == "":
+        return now
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise DomainError(f"as_of must be a date as YYYY-MM-DD, not '{value[:20]}'.") from exc
+    if isinstance(value, dt.datetime):
+        moment = value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    else:
+        moment = session_close(value) + dt.timedelta(hours=7, minutes=59)
+        if value == timezone.localdate(now, timezone=session_close(value).tzinfo):
+            moment = min(moment, now)
+    if moment > now:
+        raise DomainError("as_of cannot be in the future.")
+    return moment
+
+
+def run_analysis(
+    *,
+    ticker: object,
+    agents: str | list[str] | None = None,
+    as_of: str | dt.date | dt.datetime | None = None,
+    run_kind: str = RunKind.INTERACTIVE,
+    on_progress: ProgressCallback | None = None,
+) -> Analysis:
+    request = parse_analysis_request(ticker=ticker, agents=agents, as_of=as_of)
+    posture = flag_posture()
+    flag_kind = FlagRunKind.SCHEDULED if run_kind == RunKind.SCHEDULED else FlagRunKind.INTERACTIVE
+    previous = previous_analysis(request.ticker, before=request.as_of)
+    position = position_view(request.ticker)
+    engine_request = EngineRequest(
+        ticker=request.ticker,
+        as_of=request.as_of,
+        agents=request.agents,
+        contract_enabled=is_enabled(Flag.SIGNAL_CONTRACT_V2, run_kind=flag_kind, posture=posture),
+        cot_enabled=is_enabled(Flag.COT_PERSISTENCE, posture=posture),
+        agent_timeout_s=settings.ANALYSIS_AGENT_TIMEOUT_SECONDS,
+        previous_snapshot=(previous.analysis_payload or {}).get("signal_snapshot") if previous else None,
+        previous_analysis_id=previous.pk if previous else None,
+        reliability_bins={
+            horizon: [
+                ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate) for b in rows
+            ]
+            for horizon, rows in latest_reliability_bins(as_of_date=request.as_of.date()).items()
+        },
+        portfolio_position=PortfolioPosition(
+            total_value=position.total_value,
+            position_value=position.position_value,
+            sector=position.sector,
+            sector_value=position.sector_value,
+            max_position_pct=position.max_position_pct,
+            max_sector_pct=position.max_sector_pct,
+        )
+        if position
+        else None,
+    )
+    provider = get_provider()
+    try:
+        result = run_engine(engine_request, provider=provider, on_progress=on_progress)
+    except MarketDataError as exc:
+        raise DomainError(str(exc), status_code=422) from exc
+    analysis = persist_analysis(result, run_kind=run_kind)
+    cache_market_data(result, provider_news=_news_used(result))
+    success_rate = result.analysis["diagnostics"]["agent_success_rate"]
+    logger.info(
+        "baseline_metrics ticker=%s latency_s=%.3f agent_success_rate=%.2f",
+        request.ticker,
+        result.duration_seconds,
+        success_rate,
+    )
+    return analysis
+
+
+@transaction.atomic
+def persist_analysis(result: EngineResult, *, run_kind: str) -> Analysis:
+    payload = result.analysis
+    v2 = payload["analysis_schema_version"] == "v2"
+    sentiment = result.agent_outputs.get("sentiment")
+    analysis = Analysis.objects.create(
+        ticker=result.ticker,
+        timestamp=timezone.now(),
+        as_of=result.as_of,
+        run_kind=run_kind,
+        data_source=result.data_source,
+        recommendation=payload["recommendation"],
+        confidence_score=payload["confidence"],
+        overall_sentiment_score=sentiment.data.get("overall_sentiment")
+        if sentiment and sentiment.success
+        else None,
+        solution_agent_reasoning=result.reasoning_trace,
+        duration_seconds=round(result.duration_seconds, 6),
+        score=payload["score"],
+        decision_card=payload["decision_card"],
+        change_summary=payload["change_summary"],
+        analysis_payload=payload,
+        analysis_schema_version=payload["analysis_schema_version"],
+        signal_contract_v2=payload["signal_contract_v2"] if v2 else None,
+        ev_score_7d=payload["ev_score_7d"] if v2 else None,
+        confidence_calibrated=payload["confidence_calibrated"] if v2 else None,
+        data_quality_score=payload["data_quality_score"] if v2 else None,
+        regime_label=payload["regime_label"] if v2 else None,
+        rationale_summary=payload["rationale_summary"] if v2 else None,
+    )
+    AgentResult.objects.bulk_create(
+        AgentResult(
+            analysis=analysis,
+            agent_type=name,
+            success=output.success,
+            data=output.data,
+            error=output.error,
+            duration_seconds=round(output.duration_seconds, 6),
+        )
+        for name, output in result.agent_outputs.items()
+    )
+    SentimentFactor.objects.bulk_create(
+        SentimentFactor(
+            analysis=analysis,
+            factor=row["factor"],
+            score=row["score"],
+            weight=row["weight"],
+            contribution=row["contribution"],
+        )
+        for row in result.sentiment_factors
+    )
+    create_outcome_rows(analysis, result)
+    return analysis
+
+
+def create_outcome_rows(analysis: Analysis, result: EngineResult) -> None:
+    """Pending outcomes at 1, 7 and 30 days, to be scored against realised prices."""
+    position = position_view(result.ticker)
+    cost_bps = position.default_transaction_cost_bps if position else _default_cost_bps()
+    confidence = result.analysis["confidence_calibrated"] or result.analysis["confidence"]
+    base_day = result.as_of.astimezone(session_close(result.last_bar_date).tzinfo).date()
+    AnalysisOutcome.objects.bulk_create(
+        AnalysisOutcome(
+            analysis=analysis,
+            ticker=result.ticker,
+            horizon_days=horizon,
+            target_date=base_day + dt.timedelta(days=horizon),
+            baseline_price=result.reference_price,
+            predicted_up_probability=result.predicted_up_probability,
+            confidence=confidence,
+            transaction_cost_bps=cost_bps,
+            slippage_bps=settings.CALIBRATION_SLIPPAGE_BPS,
+        )
+        for horizon in HORIZONS
+    )
+
+
+def _default_cost_bps() -> float:
+    return current_profile().default_transaction_cost_bps
+
+
+def _news_used(result: EngineResult) -> list[dict]:
+    news = result.agent_outputs.get("news")
+    return news.data.get("articles", []) if news and news.success else []
+
+
+def cache_market_data(result: EngineResult, *, provider_news: list[dict]) -> None:
+    """Keep the bars and articles an analysis used in price_history and news_cache.
+
+    Only bars newer than what is cached are written, so a warm ticker costs one query.
+    """
+    chart = (
+        (result.agent_outputs.get("market").data or {}).get("chart")
+        if result.agent_outputs.get("market")
+        else None
+    )
+    if chart:
+        latest = (
+            PriceBar.objects.filter(ticker=result.ticker)
+            .order_by("-timestamp")
+            .values_list("timestamp", flat=True)
+            .first()
+        )
+        bars = [
+            PriceBar(
+                ticker=result.ticker,
+                timestamp=session_close(dt.date.fromisoformat(day)),
+                open=o,
+                high=h,
+                low=low,
+                close=c,
+                volume=v,
+            )
+            for day, o, h, low, c, v in zip(
+                chart["dates"],
+                chart["open"],
+                chart["high"],
+                chart["low"],
+                chart["close"],
+                chart["volume"],
+                strict=True,
+            )
+        ]
+        PriceBar.objects.bulk_create(
+            [b for b in bars if latest is None or b.timestamp > latest], ignore_conflicts=True
+        )
+    if provider_news:
+        NewsArticle.objects.bulk_create(
+            [
+                NewsArticle(
+                    ticker=result.ticker,
+                    published_at=dt.datetime.fromisoformat(a["published_at"]),
+                    title=a["title"],
+                    source=a["source"],
+                    url=a["url"],
+                    summary=a["summary"],
+                    sentiment_score=a["sentiment"],
+                )
+                for a in provider_news
+            ],
+            ignore_conflicts=True,
+        )

@@ -243,6 +243,8 @@ MARKET_DATA_PROVIDER = env.str("MARKET_DATA_PROVIDER", default="demo")
 MARKET_DATA_CSV_DIR = env.str("MARKET_DATA_CSV_DIR", default=str(BASE_DIR / "data" / "prices"))
 # Each agent gets this long before it is recorded as timed out.
 ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", default=30.0)
+# Slippage charged on every outcome, on top of the profile's transaction cost.
+CALIBRATION_SLIPPAGE_BPS = env.float("CALIBRATION_SLIPPAGE_BPS", default=5.0)
 
 # --- Feature flags ------------------------------------------------------------------
 # Environment defaults only; `rollout.flags` is the one reader and admins

@@ -8,7 +8,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from alerts.views import alerts_page
-from analysis.api import AnalysisDetailView, TickerListView
+from analysis.api import (
+    AnalysisDetailView,
+    AnalyzeView,
+    DetailedHistoryView,
+    HistoryView,
+    LatestAnalysisView,
+    TickerListView,
+)
 from analysis.views import analysis_page
 from calibration.views import history_page
 from pmresearch import errors
@@ -23,6 +30,14 @@ admin.site.site_title = "pmresearch admin"
 api_patterns = [
     path("analysis/tickers", TickerListView.as_view(), name="api-analysis-tickers"),
     path("analysis/<int:analysis_id>", AnalysisDetailView.as_view(), name="api-analysis-detail"),
+    path("analyze/<str:ticker>", AnalyzeView.as_view(), name="api-analyze"),
+    path("analysis/<str:ticker>/latest", LatestAnalysisView.as_view(), name="api-analysis-latest"),
+    path("analysis/<str:ticker>/history", HistoryView.as_view(), name="api-analysis-history"),
+    path(
+        "analysis/<str:ticker>/history/detailed",
+        DetailedHistoryView.as_view(),
+        name="api-analysis-history-detailed",
+    ),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),

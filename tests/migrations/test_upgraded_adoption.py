@@ -80,12 +80,23 @@ def test_it_keeps_notifications_referencing_alert_rules(upgraded: Shape) -> None
         conn.rollback()
 
 
+# Columns this project adds to the earlier system's analyses table (analysis.0002).
+PROJECT_ANALYSES_COLUMNS = ["as_of", "data_source", "run_kind"]
+
+
 def test_it_leaves_every_other_table_and_index_as_it_was(upgraded: Shape) -> None:
-    """Same DDL and same root pages (a rebuilt table gets new ones) for all but alert_rules."""
+    """Same DDL and same root pages (a rebuilt table gets new ones) for all but alert_rules.
+
+    `analyses` keeps its root page (not rebuilt) and only gains our own columns.
+    """
     assert upgraded.before is not None
     with opened(upgraded.before) as before, opened(upgraded.after) as after:
         legacy = {name: (sql, page) for name, sql, page in before.execute(ENTRIES)}
         adopted = {name: (sql, page) for name, sql, page in after.execute(ENTRIES)}
-    kept = {name: entry for name, entry in legacy.items() if name != "alert_rules"}
+        legacy_columns = [row[1] for row in before.execute("PRAGMA table_info(analyses)")]
+        adopted_columns = [row[1] for row in after.execute("PRAGMA table_info(analyses)")]
+    kept = {name: entry for name, entry in legacy.items() if name not in ("alert_rules", "analyses")}
     assert {name: adopted.get(name) for name in kept} == kept
+    assert adopted["analyses"][1] == legacy["analyses"][1]
+    assert adopted_columns == legacy_columns + PROJECT_ANALYSES_COLUMNS
     assert "idx_reliability_bins_lookup" in adopted

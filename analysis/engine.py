@@ -1,0 +1,373 @@
+"""The analysis engine: provider → agents → synthesis → contract, for one ticker.
+
+No database and no other app: callers pass in what the engine needs to know of
+the world (previous snapshot, reliability evidence, portfolio position) and
+persist what it returns. Point-in-time: every read goes through the provider
+with `as_of`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from analysis import contract as signal_contract
+from analysis import decision, diagnostics, indicators, regime, synthesis
+from analysis.agents import AGENT_NAMES, DEPENDENCIES, agent_runner
+from analysis.agents.base import AgentContext, AgentOutput, NoData, failed_output
+from analysis.market_data import MarketDataError, MarketDataProvider, PriceSeries
+
+HISTORY_DAYS = 3 * 365 + 30  # three years of daily bars, plus warm-up
+INDEX_TICKER = "SPY"
+ProgressCallback = Callable[[str, str, int, str], None]  # stage, agent, percent, message
+
+# Agents run in parallel threads; a timed-out agent's thread finishes in the
+# background while its result is ignored, so the pool is shared and bounded.
+_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="agent")
+
+
+@dataclass(frozen=True)
+class ReliabilityBinRow:
+    lower: float
+    upper: float
+    sample_size: int
+    hit_rate: float
+
+
+@dataclass(frozen=True)
+class EngineRequest:
+    ticker: str
+    as_of: dt.datetime
+    agents: tuple[str, ...] = AGENT_NAMES
+    contract_enabled: bool = False
+    cot_enabled: bool = False
+    agent_timeout_s: float = 30.0
+    previous_snapshot: dict[str, Any] | None = None
+    previous_analysis_id: int | None = None
+    # Per horizon (1, 7, 30): the latest reliability bins known at `as_of`.
+    reliability_bins: Mapping[int, Sequence[ReliabilityBinRow]] = field(default_factory=dict)
+    portfolio_position: decision.PortfolioPosition | None = None
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    ticker: str
+    as_of: dt.datetime
+    agent_outputs: dict[str, AgentOutput]
+    analysis: dict[str, Any]
+    reasoning_trace: str | None
+    sentiment_factors: list[dict[str, Any]]
+    reference_price: float
+    last_bar_date: dt.date
+    predicted_up_probability: float
+    data_source: str
+    is_demo: bool
+    duration_seconds: float
+
+
+def run_engine(
+    request: EngineRequest, *, provider: MarketDataProvider, on_progress: ProgressCallback | None = None
+) -> EngineResult:
+    started = time.perf_counter()
+    progress = on_progress or (lambda *args: None)
+    prices = load_prices(provider, request.ticker, request.as_of)
+    progress("data", "", 5, f"Loaded {len(prices)} daily bars through {prices.last_date}")
+    outputs = run_agents(request, provider, prices, progress)
+    analysis, trace, factors, up_probability = synthesise(request, provider, prices, outputs)
+    progress("synthesis", "", 95, f"{analysis['recommendation']} with score {analysis['score']:+d}")
+    return EngineResult(
+        ticker=request.ticker,
+        as_of=request.as_of,
+        agent_outputs=outputs,
+        analysis=analysis,
+        reasoning_trace=trace,
+        sentiment_factors=factors,
+        reference_price=float(prices.close[-1]),
+        last_bar_date=prices.dates[-1].astype(dt.date),
+        predicted_up_probability=up_probability,
+        data_source=provider.name,
+        is_demo=provider.is_demo,
+        duration_seconds=time.perf_counter() - started,
+    )
+
+
+def load_prices(provider: MarketDataProvider, ticker: str, as_of: dt.datetime) -> PriceSeries:
+    start = as_of.date() - dt.timedelta(days=HISTORY_DAYS)
+    prices = provider.prices(ticker, start=start, as_of=as_of)
+    if len(prices) < 2:
+        raise MarketDataError(f"No daily prices for {ticker} on or before {as_of.date().isoformat()}.")
+    return prices
+
+
+def _timed(name: str, ctx: AgentContext) -> AgentOutput:
+    started = time.perf_counter()
+    try:
+        output = agent_runner(name)(ctx)
+    except NoData as exc:
+        output = failed_output(name, f"No data: {exc}", source=ctx.provider.name)
+    except MarketDataError as exc:
+        output = failed_output(name, str(exc), source=ctx.provider.name)
+    except Exception as exc:  # an agent's bug must not sink the run; recorded, not shown raw
+        output = failed_output(name, f"Agent failed ({type(exc).__name__})", source=ctx.provider.name)
+    return replace(output, duration_seconds=time.perf_counter() - started)
+
+
+def run_agents(
+    request: EngineRequest, provider: MarketDataProvider, prices: PriceSeries, progress: ProgressCallback
+) -> dict[str, AgentOutput]:
+    ctx = AgentContext(ticker=request.ticker, as_of=request.as_of, provider=provider, prices=prices)
+    first_wave = [a for a in request.agents if a not in DEPENDENCIES]
+    second_wave = [a for a in request.agents if a in DEPENDENCIES]
+    outputs: dict[str, AgentOutput] = {}
+    total = len(request.agents)
+    for wave in (first_wave, second_wave):
+        wave_ctx = replace(ctx, upstream=dict(outputs))
+        futures: dict[str, Future[AgentOutput]] = {}
+        for name in wave:
+            progress("agent_start", name, _percent(len(outputs), total), f"{name} agent started")
+            futures[name] = _POOL.submit(_timed, name, wave_ctx)
+        deadline = time.perf_counter() + request.agent_timeout_s
+        for name, future in futures.items():
+            try:
+                outputs[name] = future.result(timeout=max(0.0, deadline - time.perf_counter()))
+            except FutureTimeout:
+                outputs[name] = replace(
+                    failed_output(
+                        name, f"Timed out after {request.agent_timeout_s:g} s", source=provider.name
+                    ),
+                    duration_seconds=request.agent_timeout_s,
+                )
+            status = "finished" if outputs[name].success else "failed"
+            progress("agent_done", name, _percent(len(outputs), total), f"{name} agent {status}")
+    return {name: outputs[name] for name in request.agents}
+
+
+def _percent(done: int, total: int) -> int:
+    return 10 + int(80 * done / max(total, 1))
+
+
+def _daily_volatility_pct(prices: PriceSeries) -> float:
+    returns = indicators.simple_returns(prices.close[-64:])[1:]
+    return float(np.std(returns, ddof=1) * 100) if returns.size > 2 else 2.0
+
+
+def _index_close(
+    provider: MarketDataProvider, ticker: str, prices: PriceSeries, as_of: dt.datetime
+) -> np.ndarray:
+    """The market index for the regime; a provider without it falls back to the ticker itself."""
+    if ticker == INDEX_TICKER:
+        return prices.close
+    try:
+        return load_prices(provider, INDEX_TICKER, as_of).close
+    except MarketDataError:
+        return prices.close
+
+
+def synthesise(
+    request: EngineRequest, provider: MarketDataProvider, prices: PriceSeries, outputs: dict[str, AgentOutput]
+) -> tuple[dict[str, Any], str | None, list[dict[str, Any]], float]:
+    data = {name: out.data for name, out in outputs.items() if out.success}
+    diag = diagnostics.diagnostics(
+        directions={n: o.direction.value for n, o in outputs.items()},
+        successes={n: o.success for n, o in outputs.items()},
+        durations={n: o.duration_seconds for n, o in outputs.items()},
+        sources={n: o.source for n, o in outputs.items()},
+    )
+    terms = synthesis.score_terms(data)
+    score = synthesis.total_score(terms)
+    recommendation = synthesis.recommendation_for(score)
+    confidence = synthesis.raw_confidence(
+        score=score,
+        bullish=diag["bullish_count"],
+        bearish=diag["bearish_count"],
+        neutral=diag["neutral_count"],
+        success_rate=diag["agent_success_rate"],
+    )
+    daily_vol = _daily_volatility_pct(prices)
+    scenarios = synthesis.scenarios_for(recommendation, score, daily_vol)
+    up_probability = synthesis.predicted_up_probability(scenarios, recommendation)
+    price = float(prices.close[-1])
+    atr_value = float(indicators.atr(prices.high, prices.low, prices.close, 14)[-1])
+    if not np.isfinite(atr_value):
+        atr_value = price * daily_vol / 100
+    technical, fundamentals = data.get("technical") or {}, data.get("fundamentals") or {}
+    horizon = decision.time_horizon(
+        (technical.get("signals") or {}).get("strength"), fundamentals.get("health_score")
+    )
+    size = decision.position_size(
+        confidence, conflicted=diag["conflicted"], data_quality_level=diag["data_quality_level"]
+    )
+    stop_guess = price + 2 * atr_value if recommendation == "SELL" else price - 2 * atr_value
+    card = decision.decision_card(
+        recommendation=recommendation,
+        price=price,
+        atr=atr_value,
+        confidence=confidence,
+        horizon=horizon,
+        size=size,
+        bull_return_pct=scenarios[0].return_pct,
+        support=(data.get("market") or {}).get("support"),
+        resistance=(data.get("market") or {}).get("resistance"),
+        invalidation=decision.invalidation_conditions(recommendation, stop=stop_guess, data=data),
+    )
+    risks, opportunities = decision.risks_and_opportunities(data, diag)
+    snapshot = diagnostics.signal_snapshot(
+        recommendation=recommendation, score=score, confidence=confidence, data=data
+    )
+    changes = diagnostics.change_summary(
+        request.previous_snapshot, snapshot, previous_analysis_id=request.previous_analysis_id
+    )
+    rationale = decision.rationale(recommendation, request.ticker, score, confidence, terms, risks)
+    portfolio_action = decision.legacy_portfolio_action(recommendation, size, request.portfolio_position)
+    macro = data.get("macro") or {}
+    assessment = regime.classify_regime(
+        _index_close(provider, request.ticker, prices, request.as_of),
+        macro_environment=macro.get("market_environment"),
+        data_quality_level=diag["data_quality_level"],
+    )
+    analysis: dict[str, Any] = {
+        "recommendation": recommendation,
+        "score": score,
+        "confidence": confidence,
+        "reasoning": rationale,
+        "risks": risks,
+        "opportunities": opportunities,
+        "price_targets": {
+            "entry": round(price, 4),
+            "target": card["targets"][0],
+            "stop_loss": card["stop_loss"],
+        },
+        "position_size": size,
+        "time_horizon": horizon,
+        "decision_card": card,
+        "changes_since_last_run": [c["label"] for c in changes["changes"]],
+        "change_summary": changes,
+        "scenarios": [s.to_dict() for s in scenarios],
+        "scenario_summary": synthesis.scenario_summary(scenarios),
+        "diagnostics": diag,
+        "diagnostics_summary": diagnostics.diagnostics_summary(diag),
+        "portfolio_action": portfolio_action,
+        "portfolio_action_v2": None,
+        "portfolio_summary": portfolio_action["reason"],
+        "signal_snapshot": snapshot,
+        "market_regime": assessment.to_dict(),
+        "data_source": {"provider": provider.name, "is_demo": provider.is_demo},
+        "as_of": request.as_of.isoformat(),
+        "price_as_of_date": str(prices.dates[-1]),
+        "summary": f"{recommendation} {request.ticker} (score {score:+d}, confidence {confidence:.2f}). "
+        + diagnostics.diagnostics_summary(diag),
+    }
+    if request.contract_enabled:
+        contract = build_contract(
+            request, analysis, outputs, scenarios, diag, assessment, rationale, is_demo=provider.is_demo
+        )
+        analysis.update(
+            {
+                "analysis_schema_version": "v2",
+                "signal_contract_v2": contract,
+                "ev_score_7d": contract["ev_score_7d"],
+                "confidence_calibrated": contract["confidence"]["calibrated"],
+                "data_quality_score": contract["risk"]["data_quality_score"],
+                "regime_label": contract["risk"]["regime_label"],
+                "rationale_summary": contract["rationale_summary"],
+            }
+        )
+    else:
+        analysis.update(
+            {
+                "analysis_schema_version": "v1",
+                "signal_contract_v2": None,
+                "ev_score_7d": None,
+                "confidence_calibrated": None,
+                "data_quality_score": None,
+                "regime_label": None,
+                "rationale_summary": rationale,
+            }
+        )
+    trace = reasoning_trace(terms, score, recommendation, diag) if request.cot_enabled else None
+    factors = (data.get("sentiment") or {}).get("factors", [])
+    return analysis, trace, factors, up_probability
+
+
+def reasoning_trace(
+    terms: list[synthesis.ScoreTerm], score: int, recommendation: str, diag: dict[str, Any]
+) -> str:
+    """Step-by-step working; persisted only when COT_PERSISTENCE_ENABLED is on."""
+    lines = [f"{t.name}: {t.why} → {t.points:+.2f}" for t in terms]
+    lines.append(f"total (clipped to ±100) = {score:+d} → {recommendation}")
+    lines.append(diagnostics.diagnostics_summary(diag))
+    return "\n".join(lines)
+
+
+def pick_bin(
+    bins: Sequence[ReliabilityBinRow], confidence: float
+) -> signal_contract.ReliabilityEvidence | None:
+    """The reliability bin whose confidence range holds `confidence` (upper edge inclusive at 1)."""
+    for row in bins:
+        if row.lower <= confidence < row.upper or (row.upper >= 1.0 and confidence >= row.lower):
+            return signal_contract.ReliabilityEvidence(hit_rate=row.hit_rate, sample_size=row.sample_size)
+    return None
+
+
+def build_contract(
+    request: EngineRequest,
+    analysis: dict[str, Any],
+    outputs: dict[str, AgentOutput],
+    scenarios: list[synthesis.Scenario],
+    diag: dict[str, Any],
+    assessment: regime.RegimeAssessment,
+    rationale: str,
+    *,
+    is_demo: bool,
+) -> dict[str, Any]:
+    card = analysis["decision_card"]
+    answered = [o for o in outputs.values() if o.success]
+    # Demo data is the synthetic stand-in the earlier system fell back to: it counts as a fallback source.
+    fallback_share = (
+        sum(o.data.get("is_demo_data", False) for o in answered) / len(outputs) if outputs else 0.0
+    )
+    news = outputs.get("news")
+    market = outputs["market"].data if outputs.get("market") and outputs["market"].success else {}
+    inputs = signal_contract.ContractInputs(
+        recommendation=analysis["recommendation"],
+        raw_confidence=analysis["confidence"],
+        scenarios=tuple(signal_contract.Scenario(s.name, s.probability, s.return_pct) for s in scenarios),
+        entry_price=card["reference_price"],
+        entry_zone=(card["entry_zone"]["low"], card["entry_zone"]["high"]),
+        stop_loss=card["stop_loss"],
+        targets=tuple(card["targets"]),
+        invalidation_conditions=tuple(card["invalidation_conditions"]),
+        max_holding_days=card["max_holding_days"],
+        reliability={
+            horizon: pick_bin(rows, analysis["confidence"])
+            for horizon, rows in request.reliability_bins.items()
+        },
+        agent_success_rate=diag["agent_success_rate"],
+        fallback_share=fallback_share,
+        newest_news_age_hours=news.freshness_hours if news and news.success else None,
+        bullish_count=diag["bullish_count"],
+        bearish_count=diag["bearish_count"],
+        regime_label=assessment.label,
+        regime_detail=assessment.to_dict(),
+        avg_dollar_volume_20d=market.get("avg_dollar_volume_20d"),
+        volatility_3m_pct=market.get("volatility_3m"),
+        evidence=tuple(
+            signal_contract.EvidenceItem(
+                factor=o.agent_type,
+                direction=o.direction.value,
+                strength=o.strength,
+                freshness_hours=o.freshness_hours,
+                source=o.source,
+            )
+            for o in answered
+        ),
+        rationale=rationale,
+    )
+    return signal_contract.build_signal_contract_v2(inputs)

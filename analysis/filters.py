@@ -1,0 +1,65 @@
+"""Query parameters of the history routes, validated into a queryset filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+from analysis.models import Analysis, Recommendation
+
+REGIMES = ("risk_on", "transition", "risk_off")
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
+    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+
+
+class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
+    start_date = serializers.DateField(
+        required=False, help_text="Analyses on or after this date (YYYY-MM-DD)."
+    )
+    end_date = serializers.DateField(
+        required=False, help_text="Analyses on or before this date (YYYY-MM-DD)."
+    )
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False)
+    min_ev = serializers.FloatField(required=False)
+    max_ev = serializers.FloatField(required=False)
+    min_confidence = serializers.FloatField(required=False, min_value=0, max_value=1)
+    max_confidence = serializers.FloatField(required=False, min_value=0, max_value=1)
+    min_quality = serializers.FloatField(required=False, min_value=0, max_value=100)
+    regime = serializers.ChoiceField(choices=REGIMES, required=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if "recommendation" in data and isinstance(data.get("recommendation"), str):
+            data = data.copy()
+            data["recommendation"] = data["recommendation"].upper()
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for low, high in (
+            ("start_date", "end_date"),
+            ("min_ev", "max_ev"),
+            ("min_confidence", "max_confidence"),
+        ):
+            if low in attrs and high in attrs and attrs[low] > attrs[high]:
+                raise serializers.ValidationError(f"{low} must not be after {high}.")
+        return attrs
+
+
+def apply_history_filters(queryset: QuerySet[Analysis], params: dict[str, Any]) -> QuerySet[Analysis]:
+    lookups = {
+        "start_date": "timestamp__date__gte",
+        "end_date": "timestamp__date__lte",
+        "recommendation": "recommendation",
+        "min_ev": "ev_score_7d__gte",
+        "max_ev": "ev_score_7d__lte",
+        "min_confidence": "confidence_calibrated__gte",
+        "max_confidence": "confidence_calibrated__lte",
+        "min_quality": "data_quality_score__gte",
+        "regime": "regime_label",
+    }
+    conditions = {lookup: params[name] for name, lookup in lookups.items() if name in params}
+    return queryset.filter(**conditions)

@@ -1,0 +1,145 @@
+"""Rule-based synthesis: score, recommendation, confidence and scenarios.
+
+Pure functions over the agents' outputs (plain dicts). Deterministic: the same
+agent data always gives the same call.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+BUY_THRESHOLD = 30.0
+SELL_THRESHOLD = -30.0
+TRADING_DAYS_PER_WEEK = 5  # a 7-calendar-day horizon spans about five sessions
+
+
+@dataclass(frozen=True)
+class ScoreTerm:
+    name: str
+    points: float
+    why: str
+
+
+def score_terms(data: dict[str, dict[str, Any]]) -> list[ScoreTerm]:
+    """The earlier system's score, term by term; an absent agent contributes nothing.
+
+    score = 0.56·(health − 50) + 0.23·technical strength + 23·sentiment
+            ± 18 (trend up/down) ± 8 (macro normal+expansion vs inverted/contraction)
+            ± 8 (options signal)
+    """
+    terms: list[ScoreTerm] = []
+    fundamentals = data.get("fundamentals")
+    if fundamentals and fundamentals.get("health_score") is not None:
+        health = fundamentals["health_score"]
+        terms.append(ScoreTerm("fundamentals", 0.56 * (health - 50), f"health {health:g}"))
+    technical = data.get("technical")
+    if technical:
+        strength = technical["signals"]["strength"]
+        terms.append(ScoreTerm("technical", 0.23 * strength, f"technical strength {strength:+d}"))
+    sentiment = data.get("sentiment")
+    if sentiment and sentiment.get("overall_sentiment") is not None:
+        value = sentiment["overall_sentiment"]
+        terms.append(ScoreTerm("sentiment", 23 * value, f"sentiment {value:+.2f}"))
+    market = data.get("market")
+    if market:
+        trend = market["trend"]
+        points = 18.0 if trend.endswith("uptrend") else -18.0 if trend.endswith("downtrend") else 0.0
+        terms.append(ScoreTerm("trend", points, trend.replace("_", " ")))
+    macro = data.get("macro")
+    if macro:
+        curve, cycle = macro["yield_curve"], macro["economic_cycle"]
+        points = 8.0 if (curve == "normal" and cycle == "expansion") else 0.0
+        points = -8.0 if (curve == "inverted" or cycle == "contraction") else points
+        terms.append(ScoreTerm("macro", points, f"{curve} curve, {cycle}"))
+    options = data.get("options")
+    if options:
+        signal = options["signal"]
+        points = 8.0 if signal > 0 else -8.0 if signal < 0 else 0.0
+        terms.append(ScoreTerm("options", points, f"options signal {signal:+d}"))
+    return terms
+
+
+def total_score(terms: list[ScoreTerm]) -> int:
+    return round(max(-100.0, min(100.0, sum(t.points for t in terms))))
+
+
+def recommendation_for(score: float) -> str:
+    return "BUY" if score > BUY_THRESHOLD else "SELL" if score < SELL_THRESHOLD else "HOLD"
+
+
+def raw_confidence(*, score: float, bullish: int, bearish: int, neutral: int, success_rate: float) -> float:
+    """How much the evidence agrees and how strong it is, in [0.05, 0.95].
+
+    agreement = |bullish − bearish| / (bullish + bearish + neutral) over agents
+    that answered; strength = |score| / 100. Failed agents pull it down:
+        confidence = 0.30 + 0.35·agreement + 0.30·strength − 0.20·(1 − success_rate)
+    The earlier system reported a flat 0.6 whatever the evidence.
+    """
+    answered = bullish + bearish + neutral
+    agreement = abs(bullish - bearish) / answered if answered else 0.0
+    strength = min(1.0, abs(score) / 100.0)
+    value = 0.30 + 0.35 * agreement + 0.30 * strength - 0.20 * (1.0 - success_rate)
+    return round(max(0.05, min(0.95, value)), 4)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    probability: float
+    return_pct: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "probability": self.probability, "return_pct": round(self.return_pct, 4)}
+
+
+SCENARIO_PROBABILITIES = {
+    "BUY": (0.45, 0.35, 0.20),
+    "HOLD": (0.30, 0.45, 0.25),
+    "SELL": (0.20, 0.35, 0.45),
+}
+
+
+def horizon_volatility_pct(daily_volatility_pct: float, sessions: int = TRADING_DAYS_PER_WEEK) -> float:
+    """Realised daily volatility scaled to the horizon by √time."""
+    return daily_volatility_pct * math.sqrt(sessions)
+
+
+def scenarios_for(recommendation: str, score: float, daily_volatility_pct: float) -> list[Scenario]:
+    """Bull / base / bear over seven days, in percent, scaled by the ticker's volatility.
+
+    σ7 = daily vol · √5. The earlier system used base ± fixed 8 / −10 points,
+    which matches σ7 ≈ 4 % (a 28 % annual-vol stock): bull = base + 2·σ7,
+    bear = base − 2.5·σ7. The base keeps the earlier shape in units of σ7/4:
+    BUY max(0.5·σ7, 0.15·score·σ7/4), SELL min(−0.5·σ7, 0.15·score·σ7/4),
+    HOLD 0.08·score·σ7/4.
+    """
+    sigma = max(0.25, horizon_volatility_pct(daily_volatility_pct))
+    unit = sigma / 4.0
+    if recommendation == "BUY":
+        base = max(0.5 * sigma, 0.15 * score * unit)
+    elif recommendation == "SELL":
+        base = min(-0.5 * sigma, 0.15 * score * unit)
+    else:
+        base = 0.08 * score * unit
+    p_bull, p_base, p_bear = SCENARIO_PROBABILITIES[recommendation]
+    return [
+        Scenario("bull", p_bull, base + 2.0 * sigma),
+        Scenario("base", p_base, base),
+        Scenario("bear", p_bear, base - 2.5 * sigma),
+    ]
+
+
+def predicted_up_probability(scenarios: list[Scenario], recommendation: str) -> float:
+    """Sum of the probabilities of scenarios with a positive return (earlier fallback by call)."""
+    up = sum(s.probability for s in scenarios if s.return_pct > 0)
+    total = sum(s.probability for s in scenarios)
+    if total <= 0:
+        return {"BUY": 0.65, "HOLD": 0.5, "SELL": 0.35}[recommendation]
+    return round(up / total, 4)
+
+
+def scenario_summary(scenarios: list[Scenario]) -> str:
+    parts = [f"{s.name} {s.return_pct:+.1f}% (p={s.probability:.2f})" for s in scenarios]
+    return "7-day scenarios: " + ", ".join(parts)
