@@ -35,3 +35,13 @@ class DeskAdminPermission(BasePermission):
         if request.method in SAFE_METHODS:
             return True
         return can_configure(user)
+
+
+class DeskWriterPermission(BasePermission):
+    """For reads that do work (running an analysis over GET for SSE): PMs and admins only."""
+
+    message = "Only a PM or an admin can run analyses."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated) and can_write(user)

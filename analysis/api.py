@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import DeskWriterPermission
+from analysis.engine import ProgressCallback
 from analysis.filters import DetailedHistoryQuerySerializer, HistoryQuerySerializer, apply_history_filters
 from analysis.models import Analysis
 from analysis.selectors import analysed_tickers, history_for, latest_for
 from analysis.serializers import AnalysisHistoryItemSerializer, AnalysisResponseSerializer
-from analysis.services import delete_analysis, run_analysis
+from analysis.services import delete_analysis, parse_analysis_request, run_analysis
+from analysis.streams import EventStreamRenderer, analysis_events
 from analysis.tickers import InvalidTicker, normalise_ticker
 from pmresearch.errors import DomainError
 
@@ -49,6 +54,40 @@ class AnalyzeView(APIView):
         return Response(AnalysisResponseSerializer(analysis).data)
 
 
+class AnalyzeStreamView(APIView):
+    """SSE: `progress` per agent start and finish, then `result` (the analyze shape) or `error`."""
+
+    renderer_classes = [EventStreamRenderer, JSONRenderer]
+    permission_classes = [DeskWriterPermission]
+
+    @extend_schema(
+        summary="Run one analysis and stream its progress (server-sent events)",
+        parameters=[AGENTS_PARAM, AS_OF_PARAM],
+        responses={(200, "text/event-stream"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, ticker: str) -> StreamingHttpResponse:
+        params = request.query_params
+        # Validate before streaming, so bad input is a plain 400.
+        parsed = parse_analysis_request(ticker=ticker, agents=params.get("agents"), as_of=params.get("as_of"))
+
+        def run(on_progress: ProgressCallback) -> Analysis:
+            return run_analysis(
+                ticker=parsed.ticker, agents=list(parsed.agents), as_of=parsed.as_of, on_progress=on_progress
+            )
+
+        def serialize(analysis: Analysis) -> dict:
+            fresh = Analysis.objects.prefetch_related("agent_results").get(pk=analysis.pk)
+            return AnalysisResponseSerializer(fresh).data
+
+        response = StreamingHttpResponse(
+            analysis_events(ticker=parsed.ticker, run=run, serialize=serialize),
+            content_type="text/event-stream",
+        )
+        response["Cache-Control"] = "no-cache"
+        response["X-Accel-Buffering"] = "no"
+        return response
+
+
 class LatestAnalysisView(APIView):
     @extend_schema(summary="The latest stored analysis of a ticker", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, ticker: str) -> Response:
@@ -77,7 +116,11 @@ def _history_response(ticker: str, params: dict, filtered: bool) -> Response:
 
 
 class HistoryView(APIView):
-    @extend_schema(summary="A ticker's analyses, newest first", parameters=[HistoryQuerySerializer])
+    @extend_schema(
+        summary="A ticker's analyses, newest first",
+        parameters=[HistoryQuerySerializer],
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, ticker: str) -> Response:
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -88,6 +131,7 @@ class DetailedHistoryView(APIView):
     @extend_schema(
         summary="A ticker's analyses filtered by date, call, EV, calibrated confidence, quality, regime",
         parameters=[DetailedHistoryQuerySerializer],
+        responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
         query = DetailedHistoryQuerySerializer(data=request.query_params)

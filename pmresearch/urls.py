@@ -10,6 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from alerts.views import alerts_page
 from analysis.api import (
     AnalysisDetailView,
+    AnalyzeStreamView,
     AnalyzeView,
     DetailedHistoryView,
     HistoryView,
@@ -31,6 +32,7 @@ api_patterns = [
     path("analysis/tickers", TickerListView.as_view(), name="api-analysis-tickers"),
     path("analysis/<int:analysis_id>", AnalysisDetailView.as_view(), name="api-analysis-detail"),
     path("analyze/<str:ticker>", AnalyzeView.as_view(), name="api-analyze"),
+    path("analyze/<str:ticker>/stream", AnalyzeStreamView.as_view(), name="api-analyze-stream"),
     path("analysis/<str:ticker>/latest", LatestAnalysisView.as_view(), name="api-analysis-latest"),
     path("analysis/<str:ticker>/history", HistoryView.as_view(), name="api-analysis-history"),
     path(

@@ -8,16 +8,18 @@ PMRESEARCH_REQUIRE_SERVICES=1, and then any skip fails the run.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
 from django.test import Client
 
 from accounts.roles import Role
 from accounts.services import grant_role
 from tests.factories import UserFactory
+from tests.live_server import uvicorn_server
 
 REQUIRE_SERVICES = os.environ.get("PMRESEARCH_REQUIRE_SERVICES") == "1"
 
@@ -30,6 +32,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"PMRESEARCH_REQUIRE_SERVICES=1: {len(skipped)} skipped test(s) count as failures.", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(scope="session")
+def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
+    """A uvicorn process (ASGI, as in production) over the test database, for the session."""
+    with django_db_blocker.unblock():
+        settings_dict = dict(connection.settings_dict)
+    with uvicorn_server(settings_dict, extra_env={"MARKET_DATA_PROVIDER": "demo"}) as url:
+        yield url
 
 
 @pytest.fixture

@@ -164,6 +164,8 @@ class CsvProvider:
         return _load(str(path), status.st_mtime_ns, status.st_size)
 
     def prices(self, ticker: str, *, start: dt.date, as_of: dt.datetime) -> PriceSeries:
+        if as_of.tzinfo is None:
+            raise MarketDataError("as_of must be an aware datetime")
         symbol = normalize_ticker(ticker)
         bars = self._bars(symbol)
         first = int(np.searchsorted(bars.dates, np.datetime64(start, "D"), side="left"))

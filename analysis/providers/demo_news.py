@@ -133,13 +133,12 @@ def _day_articles(ticker: str, day: dt.date, end_year: int) -> tuple[NewsItem, .
     for number, minute in enumerate(minutes.tolist()):
         published = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), tzinfo=NEW_YORK)
         category = CATEGORIES[int(generator.choice(len(CATEGORIES), p=mix))]
-        after_close = published.time() >= SESSION_CLOSE
-        z = z_index if category == "macro" else z_own
-        signal = _signal(z, position if after_close else position - 1)
+        # The day's own bar only exists for readers after the close.
+        last_visible = position if published.time() >= SESSION_CLOSE else position - 1
+        signal = _signal(z_index if category == "macro" else z_own, last_visible)
         sentiment = max(-1.0, min(1.0, math.tanh(0.45 * signal + 0.4 * float(generator.standard_normal()))))
         tone = "positive" if sentiment > 0.15 else "negative" if sentiment < -0.15 else "neutral"
         pct = abs(float(generator.normal(0, 4))) + 1
-        last_visible = position if after_close else position - 1
         if category == "other" and last_visible >= 0:
             # "Shares rise 2.1%" must be the move a reader could see, in its direction.
             move = math.expm1(float(bars.log_return[last_visible]))

@@ -28,7 +28,7 @@ def viewer_api(viewer: Any) -> APIClient:
 
 
 @pytest.fixture
-def flag(db: Any):  # noqa: ANN201
+def flag(db: Any):
     def set_flag(name: str, on: bool) -> None:
         FeatureFlag.objects.update_or_create(name=name, defaults={"override": on})
 

@@ -67,6 +67,12 @@ def test_it_reports_each_material_change_with_its_impact() -> None:
 
 
 def test_small_moves_are_not_changes() -> None:
-    snap = {"recommendation": "BUY", "score": 40, "confidence": 0.6, "market_trend": "uptrend", "put_call_ratio": 0.8}
+    snap = {
+        "recommendation": "BUY",
+        "score": 40,
+        "confidence": 0.6,
+        "market_trend": "uptrend",
+        "put_call_ratio": 0.8,
+    }
     moved = {**snap, "score": 54, "confidence": 0.69, "market_trend": "sideways", "put_call_ratio": 0.99}
     assert change_summary(snap, moved, previous_analysis_id=1)["changes"] == []

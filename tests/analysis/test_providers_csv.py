@@ -148,6 +148,13 @@ def test_it_slices_point_in_time(tmp_path: Path) -> None:
     assert len(provider.prices("PIT", start=dt.date(2024, 3, 1), as_of=AS_OF)) == 0
 
 
+def test_it_rejects_a_naive_as_of(tmp_path: Path) -> None:
+    # A naive datetime would be read in the server's time zone, not New York's.
+    _write(tmp_path, "AAA", ADJUSTED)
+    with pytest.raises(MarketDataError, match="aware"):
+        CsvProvider(tmp_path).prices("AAA", start=START, as_of=dt.datetime(2024, 3, 1, 18))
+
+
 def test_it_reads_an_edited_file_again(tmp_path: Path) -> None:
     path = _write(tmp_path, "EDT", ADJUSTED)
     provider = CsvProvider(tmp_path)

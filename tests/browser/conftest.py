@@ -11,9 +11,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
-
-from tests.live_server import uvicorn_server
 
 # Playwright's sync API keeps an event loop running in this thread; the test's
 # own ORM calls are still plain synchronous code.
@@ -34,14 +31,6 @@ PASSWORD = "correct horse battery staple"
 
 def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="session")
-def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
-    with django_db_blocker.unblock():
-        settings_dict = dict(connection.settings_dict)
-    with uvicorn_server(settings_dict) as url:
-        yield url
 
 
 @pytest.fixture(scope="session")
