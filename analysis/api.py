@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import DeskWriterPermission
+from analysis.contract import load_contract_schema
 from analysis.engine import ProgressCallback
+from analysis.exports import analysis_pdf, export_filename, history_csv
 from analysis.filters import DetailedHistoryQuerySerializer, HistoryQuerySerializer, apply_history_filters
 from analysis.models import Analysis
 from analysis.selectors import analysed_tickers, history_for, latest_for
@@ -166,3 +169,65 @@ class AnalysisDetailView(APIView):
         except Analysis.DoesNotExist as exc:
             raise NotFound(f"No analysis with id {analysis_id}.") from exc
         return Response({"deleted_id": deleted})
+
+
+class HistoryCsvExportView(APIView):
+    """The detailed history as CSV, with the same filters; cells safe to open in a spreadsheet."""
+
+    @extend_schema(
+        summary="Export a ticker's history (with the detailed filters) as CSV",
+        parameters=[DetailedHistoryQuerySerializer],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, ticker: str) -> HttpResponse:
+        symbol = ticker_or_400(ticker)
+        query = DetailedHistoryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        rows = apply_history_filters(history_for(symbol), params)[
+            params["offset"] : params["offset"] + params["limit"]
+        ]
+        response = HttpResponse(
+            history_csv(AnalysisHistoryItemSerializer(rows, many=True).data),
+            content_type="text/csv; charset=utf-8",
+        )
+        filename = export_filename(symbol, "history", timezone.now())
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class AnalysisPdfExportView(APIView):
+    """A report of one analysis (the latest, or `analysis_id`) a PM can forward."""
+
+    @extend_schema(
+        summary="Export an analysis as a PDF report",
+        parameters=[
+            OpenApiParameter("analysis_id", int, description="A specific analysis; default the latest")
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request, ticker: str) -> HttpResponse:
+        symbol = ticker_or_400(ticker)
+        raw_id = request.query_params.get("analysis_id")
+        if raw_id is not None and not raw_id.isdigit():
+            raise DomainError("analysis_id must be a positive integer.")
+        analysis = (
+            history_for(symbol).prefetch_related("agent_results").filter(pk=int(raw_id)).first()
+            if raw_id
+            else latest_for(symbol)
+        )
+        if analysis is None:
+            raise NotFound(f"No analysis of {symbol}" + (f" with id {raw_id}." if raw_id else " yet."))
+        pdf = analysis_pdf(AnalysisResponseSerializer(analysis).data)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = export_filename(symbol, "analysis", analysis.timestamp)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class ContractSchemaView(APIView):
+    """The JSON Schema every `signal_contract_v2` is validated against."""
+
+    @extend_schema(summary="JSON Schema of signal contract v2", responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(load_contract_schema(), content_type="application/schema+json")

@@ -17,8 +17,10 @@ def normalise_ticker(raw: object) -> str:
     """Upper-cased canonical symbol (`brk-b` → `BRK.B`), or InvalidTicker with a clear message."""
     if not isinstance(raw, str) or not raw.strip():
         raise InvalidTicker("A ticker is required, e.g. AAPL or BRK.B.")
-    text = raw.strip().upper()
-    match = _TICKER.match(text)
+    text = raw.strip()
+    # Checked before upper-casing: some non-ASCII letters (ſ, ı, ﬀ) upper-case to ASCII.
+    match = _TICKER.match(text.upper()) if text.isascii() else None
+    text = text.upper()
     if match is None:
         shown = text if len(text) <= 20 else text[:20] + "…"
         raise InvalidTicker(

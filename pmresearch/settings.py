@@ -9,6 +9,7 @@ Celery on kombu's filesystem broker. `DATABASE_URL` switches to PostgreSQL and
 
 from __future__ import annotations
 
+import importlib.util
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
@@ -150,7 +151,12 @@ MARKET_TIME_ZONE = "America/New_York"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Charts come from plotly's wheel (it carries plotly.min.js), never a CDN or a copied file.
+_PLOTLY_SPEC = importlib.util.find_spec("plotly")
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/plotly", Path(_PLOTLY_SPEC.origin).parent / "package_data"),  # type: ignore[union-attr, arg-type]
+]
 # The embedded shape serves straight from the apps and `static/` (no collectstatic
 # step); production settings collect and fingerprint instead.
 SERVESTATIC_USE_FINDERS = env.bool("SERVESTATIC_USE_FINDERS", default=True)

@@ -10,14 +10,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from alerts.views import alerts_page
 from analysis.api import (
     AnalysisDetailView,
+    AnalysisPdfExportView,
     AnalyzeStreamView,
     AnalyzeView,
+    ContractSchemaView,
     DetailedHistoryView,
+    HistoryCsvExportView,
     HistoryView,
     LatestAnalysisView,
     TickerListView,
 )
-from analysis.views import analysis_page
+from analysis.views import analysis_page, ticker_page
 from calibration.views import history_page
 from pmresearch import errors
 from pmresearch.health import health
@@ -40,6 +43,9 @@ api_patterns = [
         DetailedHistoryView.as_view(),
         name="api-analysis-history-detailed",
     ),
+    path("analysis/<str:ticker>/export/csv", HistoryCsvExportView.as_view(), name="api-analysis-export-csv"),
+    path("analysis/<str:ticker>/export/pdf", AnalysisPdfExportView.as_view(), name="api-analysis-export-pdf"),
+    path("schemas/signal-contract-v2.json", ContractSchemaView.as_view(), name="api-contract-schema"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
@@ -48,6 +54,7 @@ api_patterns = [
 urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("analysis/", analysis_page, name="analysis"),
+    path("analysis/<str:ticker>/", ticker_page, name="analysis-ticker"),
     path("watchlists/", watchlists_page, name="watchlists"),
     path("portfolio/", portfolio_page, name="portfolio"),
     path("alerts/", alerts_page, name="alerts"),

@@ -50,8 +50,9 @@ def run(ctx: AgentContext) -> AgentOutput:
         raise NoData(f"only {len(bars)} daily bars for {ctx.ticker}; the market agent needs 60")
     close, high, low, volume = bars.close, bars.high, bars.low, bars.volume
     price = float(close[-1])
-    ma20 = float(indicators.sma(close, 20)[-1])
-    ma50 = float(indicators.sma(close, 50)[-1])
+    ma20_series = indicators.sma(close, 20)
+    ma50_series = indicators.sma(close, 50)
+    ma20, ma50 = float(ma20_series[-1]), float(ma50_series[-1])
     ma200_series = indicators.sma(close, 200)
     ma200 = float(ma200_series[-1]) if np.isfinite(ma200_series[-1]) else None
     change_1m = _change_pct(close, 21)
@@ -98,6 +99,8 @@ def run(ctx: AgentContext) -> AgentOutput:
             "low": [finite(v) for v in low[chart]],
             "close": [finite(v) for v in close[chart]],
             "volume": [int(v) for v in volume[chart]],
+            "ma_20": [finite(v) for v in ma20_series[chart]],
+            "ma_50": [finite(v) for v in ma50_series[chart]],
         },
     }
     last_bar_time = session_close(bars.dates[-1].astype(object))
