@@ -93,11 +93,7 @@ def test_an_input_of_exactly_twenty_characters_is_shown_whole() -> None:
     assert "…" not in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: normalise_ticker upper-cases before matching, so non-ASCII letters whose "
-    "upper case is ASCII (dotless ı, long ſ, the ﬀ ligature) become real tickers",
-)
+# Some non-ASCII letters upper-case to ASCII (dotless ı → I, long ſ → S, ﬀ → FF).
 @pytest.mark.parametrize("raw", ["ıbm", "ſpy", "ﬀ"])
 def test_it_rejects_non_ascii_letters_that_upper_case_to_ascii(raw: str) -> None:
     with pytest.raises(InvalidTicker):

@@ -19,7 +19,8 @@ WATCH_AGENT_STATES = """
 () => {
   const observer = new MutationObserver((mutations) => {
     for (const m of mutations) {
-      if (m.attributeName === "data-state") window.recordState(m.target.dataset.agent, m.target.dataset.state);
+      if (m.attributeName !== "data-state") continue;
+      window.recordState(m.target.dataset.agent, m.target.dataset.state);
     }
   });
   observer.observe(document.getElementById("agent-progress"), { attributes: true, subtree: true });
