@@ -14,7 +14,7 @@ REGIMES = ("risk_on", "transition", "risk_off")
 
 class HistoryQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
 
 
 class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
@@ -33,9 +33,10 @@ class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
     regime = serializers.ChoiceField(choices=REGIMES, required=False)
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        if "recommendation" in data and isinstance(data.get("recommendation"), str):
-            data = data.copy()
-            data["recommendation"] = data["recommendation"].upper()
+        data = data.copy()
+        for name, normalise in (("recommendation", str.upper), ("regime", str.lower)):
+            if isinstance(data.get(name), str):
+                data[name] = normalise(data[name])
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -3,8 +3,8 @@
 `run_analysis` is the only path from "a ticker" to "a stored analysis": API
 views, pages, Celery tasks, watchlists and replay all call it. Its steps stay a
 short list of calls: resolve flags → engine (point-in-time) → persist in one
-transaction (analysis, agent results, sentiment factors, outcome rows, price
-and news cache) → log line.
+transaction (analysis, agent results, sentiment factors, outcome rows) → cache
+the bars and articles used (best effort) → log line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from analysis.agents import resolve_agents
@@ -134,8 +134,15 @@ def run_analysis(
         result = run_engine(engine_request, provider=provider, on_progress=on_progress)
     except MarketDataError as exc:
         raise DomainError(str(exc), status_code=422) from exc
-    analysis = persist_analysis(result, run_kind=run_kind)
-    cache_market_data(result, provider_news=_news_used(result))
+    cost_bps = (
+        position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
+    )
+    analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
+    try:
+        cache_market_data(result, provider_news=_news_used(result))
+    except DatabaseError:
+        # The cache is a convenience; the stored analysis stands without it.
+        logger.exception("Could not cache market data for %s", request.ticker)
     success_rate = result.analysis["diagnostics"]["agent_success_rate"]
     logger.info(
         "baseline_metrics ticker=%s latency_s=%.3f agent_success_rate=%.2f",
@@ -147,7 +154,7 @@ def run_analysis(
 
 
 @transaction.atomic
-def persist_analysis(result: EngineResult, *, run_kind: str) -> Analysis:
+def persist_analysis(result: EngineResult, *, run_kind: str, transaction_cost_bps: float) -> Analysis:
     payload = result.analysis
     v2 = payload["analysis_schema_version"] == "v2"
     sentiment = result.agent_outputs.get("sentiment")
@@ -197,14 +204,12 @@ def persist_analysis(result: EngineResult, *, run_kind: str) -> Analysis:
         )
         for row in result.sentiment_factors
     )
-    create_outcome_rows(analysis, result)
+    create_outcome_rows(analysis, result, transaction_cost_bps=transaction_cost_bps)
     return analysis
 
 
-def create_outcome_rows(analysis: Analysis, result: EngineResult) -> None:
+def create_outcome_rows(analysis: Analysis, result: EngineResult, *, transaction_cost_bps: float) -> None:
     """Pending outcomes at 1, 7 and 30 days, to be scored against realised prices."""
-    position = position_view(result.ticker)
-    cost_bps = position.default_transaction_cost_bps if position else _default_cost_bps()
     confidence = result.analysis["confidence_calibrated"] or result.analysis["confidence"]
     base_day = result.as_of.astimezone(session_close(result.last_bar_date).tzinfo).date()
     AnalysisOutcome.objects.bulk_create(
@@ -216,15 +221,11 @@ def create_outcome_rows(analysis: Analysis, result: EngineResult) -> None:
             baseline_price=result.reference_price,
             predicted_up_probability=result.predicted_up_probability,
             confidence=confidence,
-            transaction_cost_bps=cost_bps,
+            transaction_cost_bps=transaction_cost_bps,
             slippage_bps=settings.CALIBRATION_SLIPPAGE_BPS,
         )
         for horizon in HORIZONS
     )
-
-
-def _default_cost_bps() -> float:
-    return current_profile().default_transaction_cost_bps
 
 
 def _news_used(result: EngineResult) -> list[dict]:
@@ -233,22 +234,10 @@ def _news_used(result: EngineResult) -> list[dict]:
 
 
 def cache_market_data(result: EngineResult, *, provider_news: list[dict]) -> None:
-    """Keep the bars and articles an analysis used in price_history and news_cache.
-
-    Only bars newer than what is cached are written, so a warm ticker costs one query.
-    """
-    chart = (
-        (result.agent_outputs.get("market").data or {}).get("chart")
-        if result.agent_outputs.get("market")
-        else None
-    )
+    """Keep the bars and articles an analysis used in price_history and news_cache (no duplicates)."""
+    market = result.agent_outputs.get("market")
+    chart = market.data.get("chart") if market and market.success else None
     if chart:
-        latest = (
-            PriceBar.objects.filter(ticker=result.ticker)
-            .order_by("-timestamp")
-            .values_list("timestamp", flat=True)
-            .first()
-        )
         bars = [
             PriceBar(
                 ticker=result.ticker,
@@ -269,9 +258,7 @@ def cache_market_data(result: EngineResult, *, provider_news: list[dict]) -> Non
                 strict=True,
             )
         ]
-        PriceBar.objects.bulk_create(
-            [b for b in bars if latest is None or b.timestamp > latest], ignore_conflicts=True
-        )
+        PriceBar.objects.bulk_create(bars, ignore_conflicts=True)
     if provider_news:
         NewsArticle.objects.bulk_create(
             [

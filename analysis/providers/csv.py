@@ -158,7 +158,8 @@ class CsvProvider:
         try:
             status = path.stat()
         except FileNotFoundError:
-            raise UnknownTicker(f"No price file for {symbol} in {self.directory}") from None
+            # The directory is server configuration; the message reaches clients.
+            raise UnknownTicker(f"No price file for {symbol} in the configured CSV directory.") from None
         except OSError as error:
             raise MarketDataError(f"{path.name}: cannot be read ({error.__class__.__name__})") from error
         return _load(str(path), status.st_mtime_ns, status.st_size)

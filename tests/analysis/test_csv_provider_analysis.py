@@ -133,12 +133,6 @@ def test_a_ticker_without_a_file_is_a_4xx_naming_it(pm_api: APIClient, csv_dir: 
     assert not Analysis.objects.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: CsvProvider._bars raises UnknownTicker(f'No price file for {symbol} in "
-    "{self.directory}') and run_analysis passes it to the client, revealing the server's "
-    "MARKET_DATA_CSV_DIR path in the 422 detail",
-)
 def test_a_missing_file_does_not_reveal_the_server_directory(pm_api: APIClient, csv_dir: Path) -> None:
     detail = pm_api.post("/api/analyze/MSFT").json()["detail"]
     assert str(csv_dir) not in detail
