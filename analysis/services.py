@@ -210,7 +210,8 @@ def persist_analysis(result: EngineResult, *, run_kind: str, transaction_cost_bp
 
 def create_outcome_rows(analysis: Analysis, result: EngineResult, *, transaction_cost_bps: float) -> None:
     """Pending outcomes at 1, 7 and 30 days, to be scored against realised prices."""
-    confidence = result.analysis["confidence_calibrated"] or result.analysis["confidence"]
+    # The raw confidence: reliability bins map raw confidence to realised hit rates.
+    confidence = result.analysis["confidence"]
     base_day = result.as_of.astimezone(session_close(result.last_bar_date).tzinfo).date()
     AnalysisOutcome.objects.bulk_create(
         AnalysisOutcome(

@@ -47,6 +47,8 @@ class AnalysisOutcome(models.Model):
     realized_return_net_pct = models.FloatField(null=True, blank=True)
     max_drawdown_pct = models.FloatField(null=True, blank=True)
     utility_score = models.FloatField(null=True, blank=True)
+    # Added by this project: the session whose close was used as the realised price.
+    realized_date = models.DateField(null=True, blank=True)
 
     class Meta:
         db_table = "analysis_outcomes"
@@ -78,6 +80,9 @@ class CalibrationSnapshot(models.Model):
     mean_net_return_pct = models.FloatField(null=True, blank=True)
     mean_drawdown_pct = models.FloatField(null=True, blank=True)
     utility_mean = models.FloatField(null=True, blank=True)
+    # Added by this project.
+    expected_calibration_error = models.FloatField(null=True, blank=True)
+    window_days = models.IntegerField(null=True, blank=True)
 
     class Meta:
         db_table = "calibration_snapshots"
@@ -101,6 +106,10 @@ class ReliabilityBin(models.Model):
     sample_size = models.IntegerField()
     empirical_hit_rate = models.FloatField()
     created_at = models.DateTimeField(default=timezone.now)
+    # Added by this project: Wilson 95 % interval of the hit rate, and the mean confidence in the bin.
+    ci_lower = models.FloatField(null=True, blank=True)
+    ci_upper = models.FloatField(null=True, blank=True)
+    mean_confidence = models.FloatField(null=True, blank=True)
 
     class Meta:
         db_table = "confidence_reliability_bins"
@@ -190,3 +199,36 @@ class MacroCatalystEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_label} ({self.event_date})"
+
+
+class CatalystReason(models.TextChoices):
+    SCHEDULED = "scheduled"
+    MACRO_EVE = "macro_eve", "Day before a macro event"
+    MACRO_DAY = "macro_day", "Day of a macro event"
+    EARNINGS_EVE = "earnings_eve", "Day before earnings"
+    EARNINGS_AFTER = "earnings_after", "Day after earnings"
+
+
+class CatalystRunClaim(models.Model):
+    """At most one catalyst run per (schedule, reason, event, date): the unique row is the claim."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="catalyst_claims")
+    reason = models.CharField(max_length=16, choices=CatalystReason.choices)
+    event_type = models.CharField(max_length=16)
+    event_date = models.DateField()
+    run_date = models.DateField()
+    run = models.OneToOneField(
+        ScheduleRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="claim"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "catalyst_run_claims"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "reason", "event_type", "event_date"], name="catalyst_claims_once_uniq"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.event_type} {self.event_date} for schedule {self.schedule_id}"

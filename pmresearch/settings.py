@@ -252,6 +252,21 @@ ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", def
 # Slippage charged on every outcome, on top of the profile's transaction cost.
 CALIBRATION_SLIPPAGE_BPS = env.float("CALIBRATION_SLIPPAGE_BPS", default=5.0)
 
+# --- Scheduling and calibration ------------------------------------------------------
+
+# Scheduled analyses (the `schedules` table and catalyst runs) only run when this is on.
+SCHEDULER_ENABLED = env.bool("SCHEDULER_ENABLED", default=False)
+# How often beat looks for due schedules and catalyst runs.
+SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
+# Daily outcome evaluation, New York time (after the close).
+CALIBRATION_OUTCOMES_HOUR = env.int("CALIBRATION_OUTCOMES_HOUR", default=17)
+CALIBRATION_OUTCOMES_MINUTE = env.int("CALIBRATION_OUTCOMES_MINUTE", default=30)
+# Snapshots and reliability bins look back this many days of evaluated outcomes.
+CALIBRATION_WINDOW_DAYS = env.int("CALIBRATION_WINDOW_DAYS", default=180)
+CALIBRATION_BIN_COUNT = env.int("CALIBRATION_BIN_COUNT", default=5)
+# A bin needs this many samples before its hit rate replaces the confidence outright.
+CALIBRATION_MIN_BIN_SAMPLES = env.int("CALIBRATION_MIN_BIN_SAMPLES", default=30)
+
 # --- Feature flags ------------------------------------------------------------------
 # Environment defaults only; `rollout.flags` is the one reader and admins
 # override any flag in Django admin without a restart.

@@ -80,23 +80,37 @@ def test_it_keeps_notifications_referencing_alert_rules(upgraded: Shape) -> None
         conn.rollback()
 
 
-# Columns this project adds to the earlier system's analyses table (analysis.0002).
-PROJECT_ANALYSES_COLUMNS = ["as_of", "data_source", "run_kind"]
+# Columns this project adds to the earlier system's tables (appended, never rebuilt).
+PROJECT_COLUMNS = {
+    "analyses": ["as_of", "data_source", "run_kind"],
+    "analysis_outcomes": ["realized_date"],
+    "calibration_snapshots": ["expected_calibration_error", "window_days"],
+    "confidence_reliability_bins": ["ci_lower", "ci_upper", "mean_confidence"],
+}
 
 
 def test_it_leaves_every_other_table_and_index_as_it_was(upgraded: Shape) -> None:
     """Same DDL and same root pages (a rebuilt table gets new ones) for all but alert_rules.
 
-    `analyses` keeps its root page (not rebuilt) and only gains our own columns.
+    Tables that gain our own columns keep their root page (not rebuilt) and only gain those.
     """
     assert upgraded.before is not None
     with opened(upgraded.before) as before, opened(upgraded.after) as after:
         legacy = {name: (sql, page) for name, sql, page in before.execute(ENTRIES)}
         adopted = {name: (sql, page) for name, sql, page in after.execute(ENTRIES)}
-        legacy_columns = [row[1] for row in before.execute("PRAGMA table_info(analyses)")]
-        adopted_columns = [row[1] for row in after.execute("PRAGMA table_info(analyses)")]
-    kept = {name: entry for name, entry in legacy.items() if name not in ("alert_rules", "analyses")}
+        columns = {
+            table: (
+                [row[1] for row in before.execute(f"PRAGMA table_info({table})")],
+                [row[1] for row in after.execute(f"PRAGMA table_info({table})")],
+            )
+            for table in PROJECT_COLUMNS
+        }
+    kept = {
+        name: entry for name, entry in legacy.items() if name != "alert_rules" and name not in PROJECT_COLUMNS
+    }
     assert {name: adopted.get(name) for name in kept} == kept
-    assert adopted["analyses"][1] == legacy["analyses"][1]
-    assert adopted_columns == legacy_columns + PROJECT_ANALYSES_COLUMNS
+    for table, ours in PROJECT_COLUMNS.items():
+        assert adopted[table][1] == legacy[table][1], table
+        legacy_columns, adopted_columns = columns[table]
+        assert adopted_columns == legacy_columns + ours, table
     assert "idx_reliability_bins_lookup" in adopted
