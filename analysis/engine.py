@@ -35,6 +35,13 @@ _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="agent")
 
 @dataclass(frozen=True)
 class ReliabilityBinRow:
+    """One stored reliability bin of a horizon.
+
+    ``lower`` / ``upper`` the bin's confidence range (fractions; left-closed, the bin reaching
+    1.0 also closed on the right); ``sample_size`` evaluated calls in the bin; ``hit_rate`` their
+    empirical hit rate (fraction; meaningless when ``sample_size`` is 0).
+    """
+
     lower: float
     upper: float
     sample_size: int
@@ -309,10 +316,60 @@ def reasoning_trace(
 def pick_bin(
     bins: Sequence[ReliabilityBinRow], confidence: float
 ) -> signal_contract.ReliabilityEvidence | None:
-    """The reliability bin whose confidence range holds `confidence` (upper edge inclusive at 1)."""
+    """Reliability evidence for `confidence` from one horizon's bins.
+
+    The bin whose range holds `confidence` (``lower <= c < upper``; the bin reaching 1.0 also
+    holds ``c = 1``) gives ``hit_rate`` and ``sample_size``. The horizon's base rate is
+    ``Σ hits / Σ samples`` over all its bins with ``hits = hit_rate·sample_size`` (bins with a
+    non-finite hit rate or no samples are left out), over ``base_sample_size = Σ samples``.
+
+    An empty or missing bin gives ``sample_size = 0`` and ``hit_rate = base_rate``, so the
+    contract's shrinkage returns the base rate. None when there is no evidence at all: no bin
+    matches and no bin has samples.
+    """
+
+    def _count(value: Any) -> int:  # a positive whole sample count; anything else counts as 0
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return 0
+        return int(number) if np.isfinite(number) and number > 0 else 0
+
+    def _fraction(value: Any) -> float | None:  # a finite hit rate clamped to [0, 1], else None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return min(max(number, 0.0), 1.0) if np.isfinite(number) else None
+
+    samples_total = 0
+    hits_total = 0.0
     for row in bins:
-        if row.lower <= confidence < row.upper or (row.upper >= 1.0 and confidence >= row.lower):
-            return signal_contract.ReliabilityEvidence(hit_rate=row.hit_rate, sample_size=row.sample_size)
+        n = _count(row.sample_size)
+        rate = _fraction(row.hit_rate)
+        if n > 0 and rate is not None:
+            samples_total += n
+            hits_total += rate * n
+    base_rate = hits_total / samples_total if samples_total > 0 else None
+
+    match = None
+    c = float(confidence)
+    for row in bins:
+        if row.lower <= c < row.upper or (row.upper >= 1.0 and c >= row.lower):
+            match = row
+            break
+    n = _count(match.sample_size) if match is not None else 0
+    rate = _fraction(match.hit_rate) if match is not None else None
+    if match is not None and n > 0 and rate is not None:
+        return signal_contract.ReliabilityEvidence(
+            hit_rate=rate, sample_size=n, base_rate=base_rate, base_sample_size=samples_total
+        )
+    if base_rate is not None:
+        return signal_contract.ReliabilityEvidence(
+            hit_rate=base_rate, sample_size=0, base_rate=base_rate, base_sample_size=samples_total
+        )
+    if match is not None:
+        return signal_contract.ReliabilityEvidence(hit_rate=rate if rate is not None else 0.0, sample_size=0)
     return None
 
 
