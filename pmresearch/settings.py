@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -223,9 +224,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = MARKET_TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE = {
-    "purge-expired-api-tokens": {"task": "accounts.purge_expired_api_tokens", "schedule": 6 * 3600},
-}
 
 # --- Server-sent events -------------------------------------------------------------
 
@@ -266,6 +264,18 @@ CALIBRATION_WINDOW_DAYS = env.int("CALIBRATION_WINDOW_DAYS", default=180)
 CALIBRATION_BIN_COUNT = env.int("CALIBRATION_BIN_COUNT", default=5)
 # A bin needs this many samples before its hit rate replaces the confidence outright.
 CALIBRATION_MIN_BIN_SAMPLES = env.int("CALIBRATION_MIN_BIN_SAMPLES", default=30)
+
+# Beat's static schedule; the database (schedules, macro events) says what is due.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-api-tokens": {"task": "accounts.purge_expired_api_tokens", "schedule": 6 * 3600},
+    # Always present: the tick itself does nothing unless SCHEDULER_ENABLED is on.
+    "scheduler-tick": {"task": "calibration.scheduler_tick", "schedule": SCHEDULER_TICK_SECONDS},
+    # CELERY_TIMEZONE is New York, so this is 17:30 New York time by default.
+    "evaluate-outcomes": {
+        "task": "calibration.evaluate_outcomes",
+        "schedule": crontab(hour=CALIBRATION_OUTCOMES_HOUR, minute=CALIBRATION_OUTCOMES_MINUTE),
+    },
+}
 
 # --- Feature flags ------------------------------------------------------------------
 # Environment defaults only; `rollout.flags` is the one reader and admins

@@ -147,7 +147,8 @@ class MacroCatalystEventFactory(factory.django.DjangoModelFactory):
         model = MacroCatalystEvent
 
     event_type = "cpi"
-    event_date = factory.Sequence(lambda n: dt.date(2026, 1, 1) + dt.timedelta(days=n))
+    # A year no migration or command seeds, so factory rows never collide with seeded ones.
+    event_date = factory.Sequence(lambda n: dt.date(2001, 1, 1) + dt.timedelta(days=n))
     event_label = "CPI release"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from typing import Any
 
@@ -59,6 +60,9 @@ class Command(BaseCommand):
             raise CommandError("No trading days in that range.")
         self.stdout.write(f"Replaying {len(tickers)} ticker(s) over {total} trading day(s).")
         started = time.perf_counter()
+        if options["verbosity"] < 2:
+            # One log line per analysis would bury the progress bar; -v 2 keeps them.
+            logging.getLogger("analysis.services").setLevel(logging.WARNING)
         summary = replay_history(
             tickers=tickers,
             start=start,

@@ -1,0 +1,368 @@
+"""Scheduled and catalyst analyses: which runs are due, starting them once, running them.
+
+The database is the source of truth (admins edit `schedules` in Django admin or the API);
+Celery beat only calls `tick` every SCHEDULER_TICK_SECONDS, and a worker runs each started
+run through `execute_schedule_run`. Nothing runs unless `SCHEDULER_ENABLED` is on.
+
+At most once:
+- a due schedule's `next_run_at` is advanced in the same transaction that creates its run,
+  with the schedule row locked (`skip_locked`), so two concurrent ticks cannot both start it;
+- a catalyst run is started only by whoever inserts its `CatalystRunClaim` row; the unique
+  (schedule, reason, event_type, event_date) makes that hold across ticks, processes and a
+  crash between ticks;
+- `execute_schedule_run` records an outcome only on a run not yet completed, so a task
+  redelivered after a late ack does not run or record the analysis twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from analysis.models import Analysis, RunKind
+from analysis.providers import get_provider
+from analysis.services import run_analysis
+from calibration.macro_calendar import SOURCE_RULE, events_for_year
+from calibration.models import (
+    CatalystReason,
+    CatalystRunClaim,
+    MacroCatalystEvent,
+    Schedule,
+    ScheduleRun,
+)
+from pmresearch.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+MIN_INTERVAL_MINUTES = 30
+MAX_INTERVAL_MINUTES = 10080
+EARNINGS = "earnings"
+ERROR_MAX_CHARS = 500
+SCHEDULER_OFF_ERROR = "SCHEDULER_ENABLED is off where this run was picked up; it was not executed."
+
+
+# --- Which runs are due -------------------------------------------------------------
+
+
+def market_today(*, now: dt.datetime) -> dt.date:
+    """The New York calendar date at `now`."""
+    return timezone.localdate(now, timezone=ZoneInfo(settings.MARKET_TIME_ZONE))
+
+
+def schedule_interval(schedule: Schedule) -> dt.timedelta:
+    """The schedule's interval, held to 30..10080 minutes whatever a row says."""
+    minutes = schedule.interval_minutes or 0
+    bounded = min(max(minutes, MIN_INTERVAL_MINUTES), MAX_INTERVAL_MINUTES)
+    if bounded != minutes:
+        logger.warning(
+            "Schedule %s has interval_minutes=%s; using %s (allowed %s..%s)",
+            schedule.pk,
+            minutes,
+            bounded,
+            MIN_INTERVAL_MINUTES,
+            MAX_INTERVAL_MINUTES,
+        )
+    return dt.timedelta(minutes=bounded)
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(enabled=True) & (Q(next_run_at__isnull=True) | Q(next_run_at__lte=now))
+
+
+def due_schedules(*, now: dt.datetime) -> QuerySet[Schedule]:
+    """Enabled schedules whose next_run_at is unset or not after `now`."""
+    return Schedule.objects.filter(_due(now)).order_by("next_run_at", "pk")
+
+
+class CatalystDue(NamedTuple):
+    schedule: Schedule
+    reason: str
+    event_type: str
+    event_date: dt.date
+
+
+def catalyst_runs_due(*, now: dt.datetime) -> list[CatalystDue]:
+    """The catalyst runs today (New York) calls for, claimed or not.
+
+    Macro events: the day before (macro_eve) and the day itself (macro_day). Earnings from
+    the provider: the day before (earnings_eve) and the day after (earnings_after). A
+    provider that fails for a ticker is logged and skipped; it never fails the tick.
+    """
+    schedules = list(Schedule.objects.filter(enabled=True).order_by("pk"))
+    if not schedules:
+        return []
+    today = market_today(now=now)
+    yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    macro_events = list(
+        MacroCatalystEvent.objects.filter(enabled=True, event_date__in=[today, tomorrow]).order_by(
+            "event_date", "event_type"
+        )
+    )
+    try:
+        provider = get_provider()
+    except Exception:
+        logger.exception("No market data provider; earnings catalysts skipped this tick")
+        provider = None
+    due: list[CatalystDue] = []
+    for schedule in schedules:
+        for event in macro_events:
+            reason = CatalystReason.MACRO_EVE if event.event_date == tomorrow else CatalystReason.MACRO_DAY
+            due.append(CatalystDue(schedule, reason.value, event.event_type, event.event_date))
+        if provider is None:
+            continue
+        try:
+            earnings = provider.earnings_dates(schedule.ticker, start=yesterday, end=tomorrow)
+        except Exception as exc:
+            logger.warning(
+                "Earnings dates unavailable for %s (%s); earnings catalysts skipped this tick",
+                schedule.ticker,
+                type(exc).__name__,
+            )
+            continue
+        for day in sorted(set(earnings)):
+            if day == tomorrow:
+                due.append(CatalystDue(schedule, CatalystReason.EARNINGS_EVE.value, EARNINGS, day))
+            elif day == yesterday:
+                due.append(CatalystDue(schedule, CatalystReason.EARNINGS_AFTER.value, EARNINGS, day))
+    return due
+
+
+# --- Starting runs --------------------------------------------------------------------
+
+
+def claim_catalyst_run(
+    *, schedule: Schedule, reason: str, event_type: str, event_date: dt.date, run_date: dt.date
+) -> CatalystRunClaim | None:
+    """Insert the claim row, or None when this (schedule, reason, event, date) is already claimed."""
+    try:
+        with transaction.atomic():  # a savepoint: a refused insert leaves any outer transaction usable
+            return CatalystRunClaim.objects.create(
+                schedule=schedule,
+                reason=reason,
+                event_type=event_type,
+                event_date=event_date,
+                run_date=run_date,
+            )
+    except IntegrityError:
+        return None
+
+
+def start_schedule_run(
+    *,
+    schedule: Schedule,
+    reason: str,
+    catalyst_event_type: str | None = None,
+    catalyst_event_date: dt.date | None = None,
+) -> ScheduleRun:
+    """A pending run row; the caller enqueues it (after commit) with `enqueue_schedule_run`."""
+    return ScheduleRun.objects.create(
+        schedule=schedule,
+        started_at=timezone.now(),
+        run_reason=reason,
+        catalyst_event_type=catalyst_event_type,
+        catalyst_event_date=catalyst_event_date,
+    )
+
+
+def enqueue_schedule_run(*, run_id: int) -> None:
+    """Hand the run to a worker. When that fails the run is closed as failed, never left pending.
+
+    A catalyst run's claim is released too, so a later tick can try that catalyst again.
+    """
+    from calibration.tasks import run_schedule_task
+
+    try:
+        run_schedule_task.delay(run_id)
+    except Exception as exc:
+        logger.exception("Could not enqueue schedule run %s", run_id)
+        with transaction.atomic():
+            closed = ScheduleRun.objects.filter(pk=run_id, completed_at__isnull=True).update(
+                completed_at=timezone.now(),
+                success=False,
+                error=f"The run could not be started ({type(exc).__name__}).",
+            )
+            if closed:
+                CatalystRunClaim.objects.filter(run_id=run_id).delete()
+
+
+@dataclass(frozen=True)
+class TickSummary:
+    enabled: bool
+    scheduled_runs: int = 0
+    catalyst_runs: int = 0
+    catalyst_already_claimed: int = 0
+    detail: str = ""
+
+
+def tick(*, now: dt.datetime) -> TickSummary:
+    """Start every due schedule and every unclaimed catalyst run; each is enqueued after commit."""
+    if not settings.SCHEDULER_ENABLED:
+        return TickSummary(enabled=False, detail="SCHEDULER_ENABLED is off; nothing was started.")
+    scheduled = sum(
+        _start_if_due(schedule_id=pk, now=now) for pk in due_schedules(now=now).values_list("pk", flat=True)
+    )
+    started = already = 0
+    today = market_today(now=now)
+    for item in catalyst_runs_due(now=now):
+        if _start_catalyst(item, run_date=today):
+            started += 1
+        else:
+            already += 1
+    summary = TickSummary(
+        enabled=True,
+        scheduled_runs=scheduled,
+        catalyst_runs=started,
+        catalyst_already_claimed=already,
+        detail=f"Started {scheduled} scheduled and {started} catalyst run(s).",
+    )
+    if scheduled or started:
+        logger.info("scheduler_tick %s", summary.detail)
+    return summary
+
+
+def _start_if_due(*, schedule_id: int, now: dt.datetime) -> bool:
+    with transaction.atomic():
+        # Locked and re-checked: a concurrent tick holding this row, or one that already
+        # advanced next_run_at, makes this one start nothing.
+        schedule = (
+            Schedule.objects.select_for_update(skip_locked=True).filter(_due(now), pk=schedule_id).first()
+        )
+        if schedule is None:
+            return False
+        schedule.next_run_at = now + schedule_interval(schedule)
+        schedule.save(update_fields=["next_run_at", "updated_at"])
+        run = start_schedule_run(schedule=schedule, reason=CatalystReason.SCHEDULED.value)
+        transaction.on_commit(lambda: enqueue_schedule_run(run_id=run.pk))
+    return True
+
+
+def _start_catalyst(item: CatalystDue, *, run_date: dt.date) -> bool:
+    with transaction.atomic():
+        claim = claim_catalyst_run(
+            schedule=item.schedule,
+            reason=item.reason,
+            event_type=item.event_type,
+            event_date=item.event_date,
+            run_date=run_date,
+        )
+        if claim is None:
+            return False
+        run = start_schedule_run(
+            schedule=item.schedule,
+            reason=item.reason,
+            catalyst_event_type=item.event_type,
+            catalyst_event_date=item.event_date,
+        )
+        claim.run = run
+        claim.save(update_fields=["run"])
+        transaction.on_commit(lambda: enqueue_schedule_run(run_id=run.pk))
+    return True
+
+
+# --- Running one ----------------------------------------------------------------------
+
+
+def execute_schedule_run(*, run_id: int) -> ScheduleRun | None:
+    """Run the analysis of one started run and record its outcome; a completed run is left alone.
+
+    The analysis itself runs outside any transaction (it can take seconds, and on SQLite a
+    transaction locks the whole file); the outcome is recorded under the run's row lock and
+    only if no other delivery of the same task recorded one first.
+    """
+    run = ScheduleRun.objects.select_related("schedule").filter(pk=run_id).first()
+    if run is None:
+        logger.warning("Schedule run %s does not exist; nothing to do", run_id)
+        return None
+    if run.completed_at is not None:
+        return run
+    if not settings.SCHEDULER_ENABLED:
+        # A worker whose environment has the scheduler off runs nothing heavy, even if queued.
+        return _record_outcome(run_id=run_id, analysis=None, error=SCHEDULER_OFF_ERROR, ran=False)
+    schedule = run.schedule
+    analysis: Analysis | None = None
+    error: str | None = None
+    try:
+        analysis = run_analysis(
+            ticker=schedule.ticker, agents=schedule.agents or None, run_kind=RunKind.SCHEDULED
+        )
+    except DomainError as exc:
+        error = exc.detail[:ERROR_MAX_CHARS]
+    except Exception as exc:
+        logger.exception("Scheduled analysis of %s failed (run %s)", schedule.ticker, run_id)
+        error = f"Unexpected error ({type(exc).__name__}); see the worker log."
+    return _record_outcome(run_id=run_id, analysis=analysis, error=error)
+
+
+def _record_outcome(
+    *, run_id: int, analysis: Analysis | None, error: str | None, ran: bool = True
+) -> ScheduleRun | None:
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            return None
+        if run.completed_at is not None:
+            logger.warning("Schedule run %s was completed by another delivery; outcome kept", run_id)
+            return run
+        now = timezone.now()
+        run.completed_at = now
+        run.success = error is None
+        run.analysis = analysis
+        run.error = error
+        run.save(update_fields=["completed_at", "success", "analysis", "error"])
+        if ran and run.run_reason in (None, CatalystReason.SCHEDULED):
+            schedule = Schedule.objects.select_for_update().get(pk=run.schedule_id)
+            schedule.last_run_at = now
+            schedule.next_run_at = now + schedule_interval(schedule)
+            schedule.save(update_fields=["last_run_at", "next_run_at", "updated_at"])
+    return run
+
+
+# --- Macro calendar ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    year: int
+    created: int
+    kept: int
+
+
+def seed_macro_events(*, year: int) -> SeedResult:
+    """Store the year's macro events; rows already there are kept as they are.
+
+    A rule-based estimate is also skipped when its month already holds an event of that type
+    on another date (an official date an admin entered), so a re-seed never doubles a release.
+    Raises `calibration.macro_calendar.UnsupportedYear` for a year with no calendar.
+    """
+    specs = events_for_year(year)
+    created = kept = 0
+    with transaction.atomic():
+        for spec in specs:
+            if (
+                spec.source == SOURCE_RULE
+                and MacroCatalystEvent.objects.filter(
+                    event_type=spec.event_type,
+                    event_date__year=spec.event_date.year,
+                    event_date__month=spec.event_date.month,
+                )
+                .exclude(event_date=spec.event_date)
+                .exists()
+            ):
+                kept += 1
+                continue
+            _, was_created = MacroCatalystEvent.objects.get_or_create(
+                event_type=spec.event_type,
+                event_date=spec.event_date,
+                defaults={"event_label": spec.event_label, "source": spec.source},
+            )
+            created += was_created
+            kept += not was_created
+    return SeedResult(year=year, created=created, kept=kept)
