@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from rest_framework import serializers
 
+from analysis.market_data import NEW_YORK
 from analysis.models import Analysis, Recommendation
 
 REGIMES = ("risk_on", "transition", "risk_off")
@@ -51,9 +53,12 @@ class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
 
 
 def apply_history_filters(queryset: QuerySet[Analysis], params: dict[str, Any]) -> QuerySet[Analysis]:
+    """Dates are New York market dates of the moment the analysis looked (as_of; legacy rows: timestamp)."""
+    if "start_date" in params or "end_date" in params:
+        queryset = queryset.annotate(market_date=TruncDate(Coalesce("as_of", "timestamp"), tzinfo=NEW_YORK))
     lookups = {
-        "start_date": "timestamp__date__gte",
-        "end_date": "timestamp__date__lte",
+        "start_date": "market_date__gte",
+        "end_date": "market_date__lte",
         "recommendation": "recommendation",
         "min_ev": "ev_score_7d__gte",
         "max_ev": "ev_score_7d__lte",

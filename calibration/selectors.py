@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from calibration.models import HORIZONS, ReliabilityBin
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+
+from analysis.market_data import NEW_YORK
+from calibration import stats
+from calibration.models import (
+    HORIZONS,
+    AnalysisOutcome,
+    CalibrationSnapshot,
+    MacroCatalystEvent,
+    OutcomeStatus,
+    ReliabilityBin,
+    Schedule,
+    ScheduleRun,
+)
 
 
 def latest_reliability_bins(*, as_of_date: dt.date) -> dict[int, list[ReliabilityBin]]:
@@ -22,3 +36,166 @@ def latest_reliability_bins(*, as_of_date: dt.date) -> dict[int, list[Reliabilit
                 ReliabilityBin.objects.filter(horizon_days=horizon, as_of_date=latest).order_by("bin_index")
             )
     return result
+
+
+# --- schedules, runs and macro events ------------------------------------------------------------
+
+
+def market_today() -> dt.date:
+    """Today's date in New York, where sessions, as-of dates and macro events are dated."""
+    return dt.datetime.now(tz=NEW_YORK).date()
+
+
+def schedules_with_last_run() -> QuerySet[Schedule]:
+    """Every schedule, by ticker, annotated with its latest run's start, end, outcome and error."""
+    last_run = ScheduleRun.objects.filter(schedule=OuterRef("pk")).order_by("-started_at", "-id")
+    return Schedule.objects.annotate(
+        last_run_started_at=Subquery(last_run.values("started_at")[:1]),
+        last_run_completed_at=Subquery(last_run.values("completed_at")[:1]),
+        last_run_success=Subquery(last_run.values("success")[:1]),
+        last_run_error=Subquery(last_run.values("error")[:1]),
+    ).order_by("ticker")
+
+
+def schedule_runs(*, schedule: Schedule, limit: int) -> list[ScheduleRun]:
+    """A schedule's runs, newest first."""
+    return list(schedule.runs.select_related("schedule").order_by("-started_at", "-id")[:limit])
+
+
+def recent_schedule_runs(*, limit: int) -> list[ScheduleRun]:
+    """The latest runs of every schedule, newest first."""
+    return list(ScheduleRun.objects.select_related("schedule").order_by("-started_at", "-id")[:limit])
+
+
+def macro_events(
+    *, start: dt.date, end: dt.date, event_type: str | None = None
+) -> QuerySet[MacroCatalystEvent]:
+    """Enabled macro events dated from `start` to `end` inclusive, earliest first."""
+    events = MacroCatalystEvent.objects.filter(enabled=True, event_date__gte=start, event_date__lte=end)
+    if event_type:
+        events = events.filter(event_type=event_type)
+    return events.order_by("event_date", "event_type")
+
+
+# --- calibration evidence ------------------------------------------------------------------------
+
+
+def latest_snapshot_date() -> dt.date | None:
+    """The newest date any horizon has a calibration snapshot for."""
+    return CalibrationSnapshot.objects.order_by("-as_of_date").values_list("as_of_date", flat=True).first()
+
+
+def calibration_summary(*, window_days: int, as_of_date: dt.date) -> dict[str, Any]:
+    """Per horizon: the latest snapshot in the window, outcome counts, and the snapshots as a trend.
+
+    The window is the `window_days` days ending on `as_of_date` inclusive. Pending outcomes are
+    counted whatever their date (they are what is still to be scored); complete and skipped ones
+    when they were realised (or skipped) in the window.
+    """
+    since = as_of_date - dt.timedelta(days=window_days)
+    snapshots = CalibrationSnapshot.objects.filter(as_of_date__gt=since, as_of_date__lte=as_of_date).order_by(
+        "horizon_days", "as_of_date"
+    )
+    trend: dict[int, list[CalibrationSnapshot]] = {horizon: [] for horizon in HORIZONS}
+    for snapshot in snapshots:
+        trend[snapshot.horizon_days].append(snapshot)
+    counts: dict[tuple[int, str], int] = {}
+    pending = (
+        AnalysisOutcome.objects.filter(status=OutcomeStatus.PENDING)
+        .values("horizon_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in pending:
+        counts[(row["horizon_days"], OutcomeStatus.PENDING)] = row["n"]
+    complete = (
+        AnalysisOutcome.objects.filter(status=OutcomeStatus.COMPLETE, realized_date__gt=since)
+        .filter(realized_date__lte=as_of_date)
+        .values("horizon_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in complete:
+        counts[(row["horizon_days"], OutcomeStatus.COMPLETE)] = row["n"]
+    skipped = (
+        AnalysisOutcome.objects.filter(status=OutcomeStatus.SKIPPED, evaluated_at__date__gt=since)
+        .filter(evaluated_at__date__lte=as_of_date)
+        .values("horizon_days")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in skipped:
+        counts[(row["horizon_days"], OutcomeStatus.SKIPPED)] = row["n"]
+    return {
+        "window_days": window_days,
+        "as_of_date": as_of_date,
+        "since_date": since + dt.timedelta(days=1),
+        "horizons": [
+            {
+                "horizon_days": horizon,
+                "snapshot": trend[horizon][-1] if trend[horizon] else None,
+                "pending_outcomes": counts.get((horizon, OutcomeStatus.PENDING), 0),
+                "complete_outcomes": counts.get((horizon, OutcomeStatus.COMPLETE), 0),
+                "skipped_outcomes": counts.get((horizon, OutcomeStatus.SKIPPED), 0),
+                "trend": trend[horizon],
+            }
+            for horizon in HORIZONS
+        ],
+    }
+
+
+def reliability_for(*, horizon_days: int, as_of_date: dt.date) -> tuple[dt.date | None, list[ReliabilityBin]]:
+    """The newest bins of one horizon dated on or before `as_of_date`, with their date."""
+    bins = latest_reliability_bins(as_of_date=as_of_date).get(horizon_days, [])
+    return (bins[0].as_of_date if bins else None, bins)
+
+
+def ticker_calibration(*, ticker: str, limit: int) -> dict[str, Any]:
+    """A ticker's completed outcomes aggregated per horizon, and its most recent outcomes."""
+    aggregates = {
+        row["horizon_days"]: row
+        for row in AnalysisOutcome.objects.filter(ticker=ticker, status=OutcomeStatus.COMPLETE)
+        .values("horizon_days")
+        .annotate(
+            sample_size=Count("id"),
+            hits=Count("id", filter=Q(direction_correct=True)),
+            judged=Count("id", filter=Q(direction_correct__isnull=False)),
+            mean_return_pct=Avg("realized_return_pct"),
+            mean_net_return_pct=Avg("realized_return_net_pct"),
+            mean_drawdown_pct=Avg("max_drawdown_pct"),
+            brier_score=Avg("brier_component"),
+        )
+        .order_by()
+    }
+    pending = dict(
+        AnalysisOutcome.objects.filter(ticker=ticker, status=OutcomeStatus.PENDING)
+        .values("horizon_days")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("horizon_days", "n")
+    )
+    horizons = []
+    for horizon in HORIZONS:
+        row = aggregates.get(horizon) or {}
+        judged, hits = row.get("judged", 0), row.get("hits", 0)
+        ci = stats.wilson_interval(hits, judged) if judged else (None, None)
+        horizons.append(
+            {
+                "horizon_days": horizon,
+                "sample_size": row.get("sample_size", 0),
+                "hit_rate": hits / judged if judged else None,
+                "hit_rate_ci_lower": ci[0],
+                "hit_rate_ci_upper": ci[1],
+                "mean_return_pct": row.get("mean_return_pct"),
+                "mean_net_return_pct": row.get("mean_net_return_pct"),
+                "mean_drawdown_pct": row.get("mean_drawdown_pct"),
+                "brier_score": row.get("brier_score"),
+                "pending_outcomes": pending.get(horizon, 0),
+            }
+        )
+    recent = list(
+        AnalysisOutcome.objects.filter(ticker=ticker)
+        .select_related("analysis")
+        .order_by("-target_date", "horizon_days", "-id")[:limit]
+    )
+    return {"ticker": ticker, "horizons": horizons, "recent_outcomes": recent}

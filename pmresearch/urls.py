@@ -21,7 +21,22 @@ from analysis.api import (
     TickerListView,
 )
 from analysis.views import analysis_page, ticker_page
-from calibration.views import history_page
+from calibration.api import (
+    CalibrationSummaryView,
+    MacroEventListView,
+    ReliabilityView,
+    ScheduleDetailView,
+    ScheduleListView,
+    ScheduleRunsView,
+    TickerCalibrationView,
+)
+from calibration.views import (
+    history_page,
+    schedule_delete,
+    schedule_disable,
+    schedule_enable,
+    schedules_page,
+)
 from pmresearch import errors
 from pmresearch.health import health
 from pmresearch.views import dashboard
@@ -45,6 +60,13 @@ api_patterns = [
     ),
     path("analysis/<str:ticker>/export/csv", HistoryCsvExportView.as_view(), name="api-analysis-export-csv"),
     path("analysis/<str:ticker>/export/pdf", AnalysisPdfExportView.as_view(), name="api-analysis-export-pdf"),
+    path("schedules", ScheduleListView.as_view(), name="api-schedules"),
+    path("schedules/<int:schedule_id>", ScheduleDetailView.as_view(), name="api-schedule-detail"),
+    path("schedules/<int:schedule_id>/runs", ScheduleRunsView.as_view(), name="api-schedule-runs"),
+    path("macro-events", MacroEventListView.as_view(), name="api-macro-events"),
+    path("calibration/summary", CalibrationSummaryView.as_view(), name="api-calibration-summary"),
+    path("calibration/ticker/<str:ticker>", TickerCalibrationView.as_view(), name="api-calibration-ticker"),
+    path("calibration/reliability", ReliabilityView.as_view(), name="api-calibration-reliability"),
     path("schemas/signal-contract-v2.json", ContractSchemaView.as_view(), name="api-contract-schema"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -59,6 +81,10 @@ urlpatterns = [
     path("portfolio/", portfolio_page, name="portfolio"),
     path("alerts/", alerts_page, name="alerts"),
     path("history/", history_page, name="history"),
+    path("schedules/", schedules_page, name="schedules"),
+    path("schedules/<int:schedule_id>/enable", schedule_enable, name="schedule-enable"),
+    path("schedules/<int:schedule_id>/disable", schedule_disable, name="schedule-disable"),
+    path("schedules/<int:schedule_id>/delete", schedule_delete, name="schedule-delete"),
     path("health", health, name="health"),
     path("api/", include(api_patterns)),
     path(

@@ -1,4 +1,4 @@
-"""Seed the current New York year's macro catalyst events on a new installation.
+"""Seed this and next New York year's macro catalyst events on a new installation.
 
 Only an empty `macro_catalyst_events` table is seeded: an adopted database keeps its rows
 exactly as they were (adoption changes no legacy row), and `manage.py seed_macro_events`
@@ -20,10 +20,13 @@ def seed_current_year(apps, schema_editor):
     if events.exists():
         return
     year = datetime.datetime.now(ZoneInfo("America/New_York")).year
-    try:
-        specs = events_for_year(year)
-    except UnsupportedYear:
-        return
+    specs = []
+    # The current year and the next, so the catalysts of the coming weeks are known in December too.
+    for wanted in (year, year + 1):
+        try:
+            specs.extend(events_for_year(wanted))
+        except UnsupportedYear:
+            continue
     for spec in specs:
         events.get_or_create(
             event_type=spec.event_type,

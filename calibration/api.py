@@ -1,0 +1,214 @@
+"""JSON API for schedules, macro events and calibration evidence: thin views over services and selectors."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.permissions import DeskAdminPermission
+from analysis.tickers import InvalidTicker, normalise_ticker
+from calibration.models import Schedule
+from calibration.schedule_service import (
+    ScheduleInputSerializer,
+    create_schedule,
+    delete_schedule,
+    update_schedule,
+)
+from calibration.selectors import (
+    calibration_summary,
+    macro_events,
+    market_today,
+    reliability_for,
+    schedule_runs,
+    schedules_with_last_run,
+    ticker_calibration,
+)
+from calibration.serializers import (
+    HORIZON_MESSAGE,
+    CalibrationSummarySerializer,
+    DeletedScheduleSerializer,
+    MacroEventListSerializer,
+    MacroEventQuerySerializer,
+    MacroEventSerializer,
+    ReliabilitySerializer,
+    RunsQuerySerializer,
+    ScheduleListSerializer,
+    ScheduleRunListSerializer,
+    ScheduleRunSerializer,
+    ScheduleSerializer,
+    SummaryQuerySerializer,
+    TickerCalibrationQuerySerializer,
+    TickerCalibrationSerializer,
+    parse_horizon,
+    reliability_payload,
+)
+from pmresearch.errors import DomainError
+
+
+def _schedule_or_404(schedule_id: int) -> Schedule:
+    schedule = schedules_with_last_run().filter(pk=schedule_id).first()
+    if schedule is None:
+        raise NotFound(f"No schedule with id {schedule_id}.")
+    return schedule
+
+
+def _ticker_or_400(raw: str) -> str:
+    try:
+        return normalise_ticker(raw)
+    except InvalidTicker as exc:
+        raise DomainError(str(exc)) from exc
+
+
+class ScheduleListView(APIView):
+    """Schedules are configuration: everyone signed in reads them, only admins change them."""
+
+    permission_classes = [DeskAdminPermission]
+
+    @extend_schema(
+        operation_id="schedules_list",
+        summary="Every schedule, by ticker, with its latest run",
+        responses=ScheduleListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        schedules = list(schedules_with_last_run())
+        return Response({"schedules": ScheduleSerializer(schedules, many=True).data, "count": len(schedules)})
+
+    @extend_schema(
+        summary="Create a schedule (admins); it is due at once",
+        request=ScheduleInputSerializer,
+        responses={201: ScheduleSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        schedule = create_schedule(data=request.data)
+        return Response(
+            ScheduleSerializer(_schedule_or_404(schedule.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+
+class ScheduleDetailView(APIView):
+    permission_classes = [DeskAdminPermission]
+
+    @extend_schema(summary="One schedule with its latest run", responses=ScheduleSerializer)
+    def get(self, request: Request, schedule_id: int) -> Response:
+        return Response(ScheduleSerializer(_schedule_or_404(schedule_id)).data)
+
+    @extend_schema(
+        summary="Change a schedule (admins); fields left out keep their value",
+        request=ScheduleInputSerializer(partial=True),
+        responses=ScheduleSerializer,
+    )
+    def put(self, request: Request, schedule_id: int) -> Response:
+        return self._update(request, schedule_id)
+
+    @extend_schema(
+        summary="Change some fields of a schedule (admins)",
+        request=ScheduleInputSerializer(partial=True),
+        responses=ScheduleSerializer,
+    )
+    def patch(self, request: Request, schedule_id: int) -> Response:
+        return self._update(request, schedule_id)
+
+    def _update(self, request: Request, schedule_id: int) -> Response:
+        schedule = update_schedule(schedule=_schedule_or_404(schedule_id), data=request.data)
+        return Response(ScheduleSerializer(_schedule_or_404(schedule.pk)).data)
+
+    @extend_schema(summary="Delete a schedule and its runs (admins)", responses=DeletedScheduleSerializer)
+    def delete(self, request: Request, schedule_id: int) -> Response:
+        return Response({"deleted_id": delete_schedule(schedule=_schedule_or_404(schedule_id))})
+
+
+class ScheduleRunsView(APIView):
+    permission_classes = [DeskAdminPermission]
+
+    @extend_schema(
+        summary="A schedule's runs, newest first",
+        parameters=[RunsQuerySerializer],
+        responses=ScheduleRunListSerializer,
+    )
+    def get(self, request: Request, schedule_id: int) -> Response:
+        query = RunsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        schedule = _schedule_or_404(schedule_id)
+        runs = schedule_runs(schedule=schedule, limit=query.validated_data["limit"])
+        return Response(
+            {
+                "schedule_id": schedule.pk,
+                "ticker": schedule.ticker,
+                "runs": ScheduleRunSerializer(runs, many=True).data,
+                "count": len(runs),
+            }
+        )
+
+
+class MacroEventListView(APIView):
+    @extend_schema(
+        summary="Macro catalyst events (FOMC, CPI, NFP) in a date range; default today onward 90 days",
+        parameters=[MacroEventQuerySerializer],
+        responses=MacroEventListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = MacroEventQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = query.date_range(market_today())
+        event_type = query.validated_data.get("event_type")
+        events = list(macro_events(start=start, end=end, event_type=event_type))
+        return Response(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "event_type": event_type,
+                "events": MacroEventSerializer(events, many=True).data,
+                "count": len(events),
+            }
+        )
+
+
+class CalibrationSummaryView(APIView):
+    @extend_schema(
+        summary="Per horizon: the latest calibration snapshot in the window, outcome counts and the trend",
+        parameters=[SummaryQuerySerializer],
+        responses=CalibrationSummarySerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = SummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        summary = calibration_summary(
+            window_days=query.validated_data["window_days"],
+            as_of_date=query.validated_data.get("as_of") or market_today(),
+        )
+        return Response(CalibrationSummarySerializer(summary).data)
+
+
+class TickerCalibrationView(APIView):
+    @extend_schema(
+        summary="One ticker's completed outcomes per horizon and its recent outcomes",
+        parameters=[TickerCalibrationQuerySerializer],
+        responses=TickerCalibrationSerializer,
+    )
+    def get(self, request: Request, ticker: str) -> Response:
+        symbol = _ticker_or_400(ticker)
+        query = TickerCalibrationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = ticker_calibration(ticker=symbol, limit=query.validated_data["limit"])
+        return Response(TickerCalibrationSerializer(data).data)
+
+
+class ReliabilityView(APIView):
+    @extend_schema(
+        summary="The latest reliability bins of one horizon (with Wilson intervals and mean confidence)",
+        parameters=[
+            OpenApiParameter("horizon_days", OpenApiTypes.INT, enum=[1, 7, 30], required=True),
+        ],
+        responses=ReliabilitySerializer,
+    )
+    def get(self, request: Request) -> Response:
+        horizon = parse_horizon(request.query_params.get("horizon_days"))
+        if horizon is None:
+            raise DomainError(HORIZON_MESSAGE)
+        as_of_date, bins = reliability_for(horizon_days=horizon, as_of_date=market_today())
+        return Response(reliability_payload(horizon, as_of_date, bins))
