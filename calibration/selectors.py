@@ -99,33 +99,22 @@ def calibration_summary(*, window_days: int, as_of_date: dt.date) -> dict[str, A
     trend: dict[int, list[CalibrationSnapshot]] = {horizon: [] for horizon in HORIZONS}
     for snapshot in snapshots:
         trend[snapshot.horizon_days].append(snapshot)
+    # Pending outcomes are counted whatever their age; finished ones within the window.
+    by_status = {
+        OutcomeStatus.PENDING: Q(),
+        OutcomeStatus.COMPLETE: Q(realized_date__gt=since, realized_date__lte=as_of_date),
+        OutcomeStatus.SKIPPED: Q(evaluated_at__date__gt=since, evaluated_at__date__lte=as_of_date),
+    }
     counts: dict[tuple[int, str], int] = {}
-    pending = (
-        AnalysisOutcome.objects.filter(status=OutcomeStatus.PENDING)
-        .values("horizon_days")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in pending:
-        counts[(row["horizon_days"], OutcomeStatus.PENDING)] = row["n"]
-    complete = (
-        AnalysisOutcome.objects.filter(status=OutcomeStatus.COMPLETE, realized_date__gt=since)
-        .filter(realized_date__lte=as_of_date)
-        .values("horizon_days")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in complete:
-        counts[(row["horizon_days"], OutcomeStatus.COMPLETE)] = row["n"]
-    skipped = (
-        AnalysisOutcome.objects.filter(status=OutcomeStatus.SKIPPED, evaluated_at__date__gt=since)
-        .filter(evaluated_at__date__lte=as_of_date)
-        .values("horizon_days")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in skipped:
-        counts[(row["horizon_days"], OutcomeStatus.SKIPPED)] = row["n"]
+    for status, window in by_status.items():
+        rows = (
+            AnalysisOutcome.objects.filter(window, status=status)
+            .values("horizon_days")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            counts[(row["horizon_days"], status)] = row["n"]
     return {
         "window_days": window_days,
         "as_of_date": as_of_date,
