@@ -35,18 +35,26 @@ def sync_role_groups() -> None:
     """
     for role in Role:
         Group.objects.get_or_create(name=role.value)
-    admin_group = Group.objects.get(name=Role.ADMIN.value)
-    perms = Permission.objects.filter(content_type__app_label__in=ADMIN_MANAGED_APPS)
-    admin_group.permissions.set(perms)
+    _grant_admin_permissions(Group.objects.get(name=Role.ADMIN.value))
+
+
+def _grant_admin_permissions(group: Group) -> None:
+    group.permissions.set(Permission.objects.filter(content_type__app_label__in=ADMIN_MANAGED_APPS))
+
+
+def _role_group(role: Role) -> Group:
+    group, created = Group.objects.get_or_create(name=role.value)
+    if created and role is Role.ADMIN:
+        _grant_admin_permissions(group)
+    return group
 
 
 @transaction.atomic
 def grant_role(*, user: AbstractUser, role: Role) -> None:
     """Put `user` in exactly one role group; admins may use Django admin."""
-    sync_role_groups()
     role_groups = Group.objects.filter(name__in=[r.value for r in Role])
     user.groups.remove(*role_groups)
-    user.groups.add(Group.objects.get(name=role.value))
+    user.groups.add(_role_group(role))
     user.is_staff = role is Role.ADMIN or user.is_superuser
     user.save(update_fields=["is_staff"])
 

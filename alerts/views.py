@@ -1,16 +1,176 @@
-"""Dashboard pages of the alerts app."""
+"""The Alerts page: rules (create, enable/disable, delete), the notifications feed with its
+unread filter and acknowledge buttons, and a playbook action card per notification.
+
+Server-rendered; every change is a POST form with CSRF, for PMs and admins only (viewers
+read). Rule input goes through `alerts.services`, like the API's.
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from alerts.models import AlertNotification, AlertRule
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.roles import can_write
+from alerts import engine, selectors, services
+from alerts.models import V2_RULE_TYPES, AlertNotification, AlertRule
+from alerts.serializers import AlertNotificationSerializer
+from pmresearch.errors import DomainError
+
+FEED_LIMIT = 50
+ACTION_LABELS = {
+    "add": "Add",
+    "trim": "Trim",
+    "exit": "Exit",
+    "hold": "Hold",
+    "buy": "Buy",
+    "avoid": "Avoid",
+    "review": "Review",
+}
+SOURCE_LABELS = {
+    "optimizer_v2": "Portfolio optimizer v2",
+    "decision_card": "Decision card",
+    "recommendation": "Recommendation",
+}
+
+
+def _rule_type_options(v2_enabled: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "value": rule_type,
+            "hint": engine.threshold_hint(rule_type),
+            "needs_threshold": rule_type not in engine.NO_THRESHOLD,
+            "is_v2": rule_type in V2_RULE_TYPES,
+        }
+        for rule_type in services.accepted_rule_types(v2_enabled=v2_enabled)
+    ]
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    v2 = services.alerts_v2_enabled()
+    unread_only = request.GET.get("unread") == "1"
+    rules = [
+        {
+            "rule": rule,
+            "is_v2": rule.rule_type in V2_RULE_TYPES,
+            "active": selectors.rule_is_active(rule, v2_enabled=v2),
+        }
+        for rule in selectors.rules()
+    ]
+    feed = AlertNotificationSerializer(
+        selectors.notifications(unacknowledged_only=unread_only, limit=FEED_LIMIT), many=True
+    ).data
+    for item in feed:
+        action = item["suggested_action"] if isinstance(item["suggested_action"], dict) else None
+        item["playbook"] = (
+            {
+                **action,
+                "action_label": ACTION_LABELS.get(
+                    str(action.get("action")), str(action.get("action", "")).title()
+                ),
+                "source_label": SOURCE_LABELS.get(str(action.get("source")), str(action.get("source", ""))),
+            }
+            if action
+            else None
+        )
+    return {
+        "v2_enabled": v2,
+        "rule_types": _rule_type_options(v2),
+        "rules": rules,
+        "notifications": feed,
+        "unread_only": unread_only,
+        "counts": selectors.notification_counts(),
+        "feed_limit": FEED_LIMIT,
+        "can_write": can_write(request.user),
+        "form": {"ticker": "", "rule_type": "", "threshold": ""},
+        "error": None,
+    }
+
+
+def _writers_only(request: HttpRequest) -> None:
+    if not can_write(request.user):
+        raise PermissionDenied("Only a PM or an admin can change alerts.")
 
 
 def alerts_page(request: HttpRequest) -> HttpResponse:
-    context = {
-        "rule_count": AlertRule.objects.count(),
-        "unread_count": AlertNotification.objects.filter(acknowledged=False).count(),
+    if request.method == "POST":
+        return _add_rule(request)
+    return render(request, "alerts/index.html", _context(request))
+
+
+def _add_rule(request: HttpRequest) -> HttpResponse:
+    _writers_only(request)
+    form = {
+        "ticker": request.POST.get("ticker", ""),
+        "rule_type": request.POST.get("rule_type", ""),
+        "threshold": request.POST.get("threshold", ""),
     }
-    return render(request, "alerts/index.html", context)
+    try:
+        rule = services.create_rule(data=form)
+    except DomainError as exc:
+        context = _context(request)
+        context.update({"form": form, "error": exc.detail})
+        return render(request, "alerts/index.html", context, status=400)
+    messages.success(request, f"Alert rule added: {rule}.")
+    return redirect("alerts")
+
+
+def _back(request: HttpRequest) -> HttpResponse:
+    """To the page, keeping the unread filter the form was posted from."""
+    url = reverse("alerts")
+    return redirect(url + "?unread=1" if request.POST.get("unread") == "1" else url)
+
+
+@require_POST
+def rule_enable(request: HttpRequest, rule_id: int) -> HttpResponse:
+    return _set_enabled(request, rule_id, enabled=True)
+
+
+@require_POST
+def rule_disable(request: HttpRequest, rule_id: int) -> HttpResponse:
+    return _set_enabled(request, rule_id, enabled=False)
+
+
+def _set_enabled(request: HttpRequest, rule_id: int, *, enabled: bool) -> HttpResponse:
+    _writers_only(request)
+    rule = get_object_or_404(AlertRule, pk=rule_id)
+    try:
+        services.set_rule_enabled(rule=rule, enabled=enabled)
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, f"Alert rule {rule} {'enabled' if enabled else 'disabled'}.")
+    return _back(request)
+
+
+@require_POST
+def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
+    _writers_only(request)
+    rule = get_object_or_404(AlertRule, pk=rule_id)
+    shown = str(rule)
+    services.delete_rule(rule=rule)
+    messages.success(request, f"Alert rule {shown} deleted.")
+    return _back(request)
+
+
+@require_POST
+def notification_acknowledge(request: HttpRequest, notification_id: int) -> HttpResponse:
+    _writers_only(request)
+    try:
+        services.acknowledge(notification_id=notification_id)
+    except AlertNotification.DoesNotExist:
+        messages.error(request, "That notification no longer exists.")
+    return _back(request)
+
+
+@require_POST
+def notifications_acknowledge_all(request: HttpRequest) -> HttpResponse:
+    _writers_only(request)
+    count = services.acknowledge_all()
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked read.")
+    return _back(request)

@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from alerts.services import evaluate_alerts
 from analysis.agents import resolve_agents
 from analysis.decision import PortfolioPosition
 from analysis.engine import EngineRequest, EngineResult, ProgressCallback, ReliabilityBinRow, run_engine
-from analysis.market_data import MarketDataError, session_close
+from analysis.market_data import MarketDataError, last_closed_session_day, session_close
 from analysis.models import AgentResult, Analysis, NewsArticle, PriceBar, RunKind, SentimentFactor
 from analysis.providers import get_provider
 from analysis.selectors import previous_analysis
@@ -28,7 +30,9 @@ from analysis.tickers import InvalidTicker, normalise_ticker
 from calibration.models import HORIZONS, AnalysisOutcome
 from calibration.selectors import latest_reliability_bins
 from pmresearch.errors import DomainError
+from portfolio.optimizer import optimize
 from portfolio.selectors import current_profile, position_view
+from portfolio.services import build_optimizer_inputs
 from rollout.flags import Flag, flag_posture, is_enabled
 from rollout.flags import RunKind as FlagRunKind
 
@@ -116,7 +120,10 @@ def run_analysis(
             horizon: [
                 ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate) for b in rows
             ]
-            for horizon, rows in latest_reliability_bins(as_of_date=request.as_of.date()).items()
+            # Bins dated by New York session: those closed by as_of, never a later day's.
+            for horizon, rows in latest_reliability_bins(
+                as_of_date=last_closed_session_day(request.as_of)
+            ).items()
         },
         portfolio_position=PortfolioPosition(
             total_value=position.total_value,
@@ -134,10 +141,18 @@ def run_analysis(
         result = run_engine(engine_request, provider=provider, on_progress=on_progress)
     except MarketDataError as exc:
         raise DomainError(str(exc), status_code=422) from exc
+    if is_enabled(Flag.PORTFOLIO_OPTIMIZER_V2, run_kind=flag_kind, posture=posture):
+        result.analysis["portfolio_action_v2"] = size_with_optimizer(result)
     cost_bps = (
         position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
     )
-    analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
+    with transaction.atomic():
+        analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
+        evaluate_alerts(
+            analysis=analysis,
+            previous=previous,
+            v2_enabled=is_enabled(Flag.ALERTS_V2, run_kind=flag_kind, posture=posture),
+        )
     try:
         cache_market_data(result, provider_news=_news_used(result))
     except DatabaseError:
@@ -151,6 +166,16 @@ def run_analysis(
         success_rate,
     )
     return analysis
+
+
+def size_with_optimizer(result: EngineResult) -> dict[str, Any]:
+    """`portfolio_action_v2`: optimizer v2 against the desk's portfolio as it stands now."""
+    agent_data = {name: output.data for name, output in result.agent_outputs.items() if output.success}
+    try:
+        inputs = build_optimizer_inputs(result.ticker, result.analysis, agent_data)
+    except ValueError as exc:
+        return {"action": "hold", "error": str(exc), "schema_version": "optimizer-2"}
+    return optimize(inputs).to_dict()
 
 
 @transaction.atomic

@@ -7,7 +7,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from alerts.views import alerts_page
+from alerts.api import (
+    AlertRuleDetailView,
+    AlertRuleListView,
+    NotificationAcknowledgeView,
+    NotificationCountView,
+    NotificationListView,
+)
+from alerts.views import (
+    alerts_page,
+    notification_acknowledge,
+    notifications_acknowledge_all,
+    rule_delete,
+    rule_disable,
+    rule_enable,
+)
 from analysis.api import (
     AnalysisDetailView,
     AnalysisPdfExportView,
@@ -40,7 +54,14 @@ from calibration.views import (
 from pmresearch import errors
 from pmresearch.health import health
 from pmresearch.views import dashboard
-from portfolio.views import portfolio_page
+from portfolio.api import HoldingDetailView, HoldingListView, OptimizeView, PortfolioView, ProfileView
+from portfolio.views import (
+    portfolio_holding_add,
+    portfolio_holding_delete,
+    portfolio_holding_edit,
+    portfolio_page,
+    portfolio_profile_update,
+)
 from watchlists.views import watchlists_page
 
 admin.site.site_header = "pmresearch admin"
@@ -60,10 +81,24 @@ api_patterns = [
     ),
     path("analysis/<str:ticker>/export/csv", HistoryCsvExportView.as_view(), name="api-analysis-export-csv"),
     path("analysis/<str:ticker>/export/pdf", AnalysisPdfExportView.as_view(), name="api-analysis-export-pdf"),
+    path("alerts", AlertRuleListView.as_view(), name="api-alerts"),
+    path("alerts/notifications", NotificationListView.as_view(), name="api-alert-notifications"),
+    path("alerts/notifications/count", NotificationCountView.as_view(), name="api-alert-notifications-count"),
+    path(
+        "alerts/notifications/<int:notification_id>/acknowledge",
+        NotificationAcknowledgeView.as_view(),
+        name="api-alert-notification-acknowledge",
+    ),
+    path("alerts/<int:rule_id>", AlertRuleDetailView.as_view(), name="api-alert-detail"),
     path("schedules", ScheduleListView.as_view(), name="api-schedules"),
     path("schedules/<int:schedule_id>", ScheduleDetailView.as_view(), name="api-schedule-detail"),
     path("schedules/<int:schedule_id>/runs", ScheduleRunsView.as_view(), name="api-schedule-runs"),
     path("macro-events", MacroEventListView.as_view(), name="api-macro-events"),
+    path("portfolio", PortfolioView.as_view(), name="api-portfolio"),
+    path("portfolio/profile", ProfileView.as_view(), name="api-portfolio-profile"),
+    path("portfolio/holdings", HoldingListView.as_view(), name="api-portfolio-holdings"),
+    path("portfolio/holdings/<int:holding_id>", HoldingDetailView.as_view(), name="api-portfolio-holding"),
+    path("portfolio/optimize/<str:ticker>", OptimizeView.as_view(), name="api-portfolio-optimize"),
     path("calibration/summary", CalibrationSummaryView.as_view(), name="api-calibration-summary"),
     path("calibration/ticker/<str:ticker>", TickerCalibrationView.as_view(), name="api-calibration-ticker"),
     path("calibration/reliability", ReliabilityView.as_view(), name="api-calibration-reliability"),
@@ -79,7 +114,28 @@ urlpatterns = [
     path("analysis/<str:ticker>/", ticker_page, name="analysis-ticker"),
     path("watchlists/", watchlists_page, name="watchlists"),
     path("portfolio/", portfolio_page, name="portfolio"),
+    path("portfolio/profile", portfolio_profile_update, name="portfolio-profile"),
+    path("portfolio/holdings", portfolio_holding_add, name="portfolio-holding-add"),
+    path("portfolio/holdings/<int:holding_id>/edit", portfolio_holding_edit, name="portfolio-holding-edit"),
+    path(
+        "portfolio/holdings/<int:holding_id>/delete",
+        portfolio_holding_delete,
+        name="portfolio-holding-delete",
+    ),
     path("alerts/", alerts_page, name="alerts"),
+    path("alerts/rules/<int:rule_id>/enable", rule_enable, name="alert-rule-enable"),
+    path("alerts/rules/<int:rule_id>/disable", rule_disable, name="alert-rule-disable"),
+    path("alerts/rules/<int:rule_id>/delete", rule_delete, name="alert-rule-delete"),
+    path(
+        "alerts/notifications/<int:notification_id>/acknowledge",
+        notification_acknowledge,
+        name="alert-notification-acknowledge",
+    ),
+    path(
+        "alerts/notifications/acknowledge-all",
+        notifications_acknowledge_all,
+        name="alert-notifications-acknowledge-all",
+    ),
     path("history/", history_page, name="history"),
     path("schedules/", schedules_page, name="schedules"),
     path("schedules/<int:schedule_id>/enable", schedule_enable, name="schedule-enable"),

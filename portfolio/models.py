@@ -28,6 +28,17 @@ class PortfolioProfile(models.Model):
         return self.name
 
 
+class MarketValueSource(models.TextChoices):
+    GIVEN = "given", "Entered"
+    PROVIDER_CLOSE = "provider_close", "Shares × the provider's latest close"
+    AVG_COST = "avg_cost", "Shares × average cost (no provider price)"
+
+
+class FieldSource(models.TextChoices):
+    GIVEN = "given", "Entered"
+    PROVIDER = "provider", "From the provider's fundamentals"
+
+
 class PortfolioHolding(models.Model):
     ticker = models.CharField(max_length=16, unique=True)
     shares = models.FloatField()
@@ -37,6 +48,19 @@ class PortfolioHolding(models.Model):
     beta = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Added by this project (absent from the earlier system's table): how each value was
+    # obtained, so the API can say so. Null on rows the earlier system wrote.
+    market_value_source = models.CharField(
+        max_length=16, choices=MarketValueSource.choices, null=True, blank=True
+    )
+    market_value_price = models.FloatField(
+        null=True, blank=True, help_text="The per-share price market_value was computed from."
+    )
+    market_value_price_date = models.DateField(
+        null=True, blank=True, help_text="The session of the provider close used, when one was."
+    )
+    sector_source = models.CharField(max_length=16, choices=FieldSource.choices, null=True, blank=True)
+    beta_source = models.CharField(max_length=16, choices=FieldSource.choices, null=True, blank=True)
 
     class Meta:
         db_table = "portfolio_holdings"

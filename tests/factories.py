@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from alerts.models import AlertNotification, AlertRule, RuleType
@@ -21,6 +23,13 @@ from calibration.models import (
 from portfolio.models import PortfolioHolding, PortfolioProfile
 from watchlists.models import Watchlist, WatchlistTicker
 
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+@functools.cache
+def _password_hash() -> str:
+    return make_password(DEFAULT_PASSWORD)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -29,7 +38,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    # Hashed once per session: PBKDF2 with Django's iteration count costs ~0.4 s a user.
+    password = factory.LazyFunction(lambda: _password_hash())
 
 
 class AnalysisFactory(factory.django.DjangoModelFactory):

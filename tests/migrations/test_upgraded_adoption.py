@@ -86,6 +86,13 @@ PROJECT_COLUMNS = {
     "analysis_outcomes": ["realized_date"],
     "calibration_snapshots": ["expected_calibration_error", "window_days"],
     "confidence_reliability_bins": ["ci_lower", "ci_upper", "mean_confidence"],
+    "portfolio_holdings": [
+        "market_value_source",
+        "market_value_price",
+        "market_value_price_date",
+        "sector_source",
+        "beta_source",
+    ],
 }
 
 

@@ -1,0 +1,176 @@
+"""JSON API for alert rules and notifications: thin views over services and selectors.
+
+Reads are open to every signed-in user; writes (rules, acknowledging) need a PM or an admin
+(the default DeskRolePermission). Every bad input is a 400 `{"detail": ...}`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from alerts import selectors, services
+from alerts.models import AlertNotification, AlertRule
+from alerts.serializers import (
+    AlertNotificationSerializer,
+    AlertRuleListSerializer,
+    AlertRuleSerializer,
+    DeletedRuleSerializer,
+    NotificationCountSerializer,
+    NotificationListSerializer,
+    NotificationQuerySerializer,
+    RuleInputSerializer,
+    RuleQuerySerializer,
+)
+from analysis.tickers import InvalidTicker, normalise_ticker
+from pmresearch.errors import DomainError
+
+
+def _ticker_filter(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        return normalise_ticker(raw)
+    except InvalidTicker as exc:
+        raise DomainError(str(exc)) from exc
+
+
+def _rule_or_404(rule_id: int) -> AlertRule:
+    rule = AlertRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound(f"No alert rule with id {rule_id}.")
+    return rule
+
+
+def _rule_data(rule: AlertRule, v2_enabled: bool) -> dict[str, Any]:
+    return AlertRuleSerializer(rule, context={"v2_enabled": v2_enabled}).data
+
+
+class AlertRuleListView(APIView):
+    @extend_schema(
+        operation_id="alerts_rules_list",
+        summary="Every alert rule (v2 rules stay listed with active=false while ALERTS_V2_ENABLED is off)",
+        parameters=[RuleQuerySerializer],
+        responses=AlertRuleListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        ticker = _ticker_filter(request.query_params.get("ticker"))
+        v2 = services.alerts_v2_enabled()
+        found = list(selectors.rules(ticker=ticker))
+        return Response(
+            {
+                "rules": AlertRuleSerializer(found, many=True, context={"v2_enabled": v2}).data,
+                "count": len(found),
+                "alerts_v2_enabled": v2,
+                "rule_types": services.accepted_rule_types(v2_enabled=v2),
+            }
+        )
+
+    @extend_schema(
+        operation_id="alerts_rules_create",
+        summary="Create an alert rule (PMs and admins); v2 rule types need ALERTS_V2_ENABLED",
+        request=RuleInputSerializer,
+        responses={201: AlertRuleSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        v2 = services.alerts_v2_enabled()
+        rule = services.create_rule(data=request.data, v2_enabled=v2)
+        return Response(_rule_data(rule, v2), status=status.HTTP_201_CREATED)
+
+
+class AlertRuleDetailView(APIView):
+    @extend_schema(
+        operation_id="alerts_rules_retrieve", summary="One alert rule", responses=AlertRuleSerializer
+    )
+    def get(self, request: Request, rule_id: int) -> Response:
+        return Response(_rule_data(_rule_or_404(rule_id), services.alerts_v2_enabled()))
+
+    @extend_schema(
+        operation_id="alerts_rules_update",
+        summary="Change an alert rule (PMs and admins); fields left out keep their value",
+        request=RuleInputSerializer(partial=True),
+        responses=AlertRuleSerializer,
+    )
+    def put(self, request: Request, rule_id: int) -> Response:
+        return self._update(request, rule_id)
+
+    @extend_schema(
+        operation_id="alerts_rules_partial_update",
+        summary="Change some fields of an alert rule (PMs and admins)",
+        request=RuleInputSerializer(partial=True),
+        responses=AlertRuleSerializer,
+    )
+    def patch(self, request: Request, rule_id: int) -> Response:
+        return self._update(request, rule_id)
+
+    def _update(self, request: Request, rule_id: int) -> Response:
+        v2 = services.alerts_v2_enabled()
+        rule = services.update_rule(rule=_rule_or_404(rule_id), data=request.data, v2_enabled=v2)
+        return Response(_rule_data(rule, v2))
+
+    @extend_schema(
+        operation_id="alerts_rules_destroy",
+        summary="Delete an alert rule and its notifications (PMs and admins)",
+        responses=DeletedRuleSerializer,
+    )
+    def delete(self, request: Request, rule_id: int) -> Response:
+        return Response({"deleted_id": services.delete_rule(rule=_rule_or_404(rule_id))})
+
+
+class NotificationListView(APIView):
+    @extend_schema(
+        operation_id="alerts_notifications_list",
+        summary="Alert notifications, newest first",
+        parameters=[NotificationQuerySerializer],
+        responses=NotificationListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        query = NotificationQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        found = list(
+            selectors.notifications(
+                unacknowledged_only=params["unacknowledged_only"],
+                ticker=_ticker_filter(params.get("ticker")),
+                limit=params["limit"],
+            )
+        )
+        counts = selectors.notification_counts()
+        return Response(
+            {
+                "notifications": AlertNotificationSerializer(found, many=True).data,
+                "count": len(found),
+                **counts,
+            }
+        )
+
+
+class NotificationCountView(APIView):
+    @extend_schema(
+        operation_id="alerts_notifications_count",
+        summary="How many notifications there are, and how many are unread",
+        responses=NotificationCountSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(selectors.notification_counts())
+
+
+class NotificationAcknowledgeView(APIView):
+    @extend_schema(
+        operation_id="alerts_notifications_acknowledge",
+        summary="Mark a notification read (PMs and admins); acknowledging twice is harmless",
+        request=None,
+        responses=AlertNotificationSerializer,
+    )
+    def post(self, request: Request, notification_id: int) -> Response:
+        try:
+            notification = services.acknowledge(notification_id=notification_id)
+        except AlertNotification.DoesNotExist as exc:
+            raise NotFound(f"No notification with id {notification_id}.") from exc
+        return Response(AlertNotificationSerializer(notification).data)

@@ -1,0 +1,271 @@
+"""Writes over alert rules and notifications, and the evaluation run after each analysis.
+
+Rule input is validated here and only here (`clean_rule`): the JSON API, the alerts page
+and the Django admin all go through it, so a rule obeys the same rules wherever it is made.
+
+The v2 rule types (`ev_above`, `ev_below`, `regime_change`, `data_quality_below`,
+`calibration_drop`) are written only while ALERTS_V2_ENABLED is on. A stored v2 rule stays
+listed, readable and deletable, and may be enabled or disabled, when the flag is off; it is
+simply not evaluated (`active: false` in the API). Legacy types behave the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from alerts import engine
+from alerts.models import LEGACY_RULE_TYPES, V2_RULE_TYPES, AlertNotification, AlertRule, RuleType
+from analysis.models import Analysis, RunKind
+from analysis.serializers import AnalysisResponseSerializer
+from analysis.tickers import InvalidTicker, normalise_ticker
+from pmresearch.errors import DomainError
+from rollout.flags import Flag, is_enabled
+
+V2_FLAG = Flag.ALERTS_V2.value
+ENABLED_MESSAGE = "enabled must be true or false."
+
+
+def alerts_v2_enabled() -> bool:
+    """ALERTS_V2_ENABLED for interactive use (API, pages, admin)."""
+    return is_enabled(Flag.ALERTS_V2)
+
+
+def accepted_rule_types(*, v2_enabled: bool) -> list[str]:
+    return [t.value for t in RuleType if v2_enabled or t in LEGACY_RULE_TYPES]
+
+
+def v2_gate_message(rule_type: str) -> str:
+    legacy = ", ".join(t.value for t in LEGACY_RULE_TYPES)
+    return (
+        f"Rule type {rule_type} needs {V2_FLAG}; it is off, so only the legacy rule types "
+        f"({legacy}) can be created or changed."
+    )
+
+
+@dataclass(frozen=True)
+class RuleFields:
+    ticker: str
+    rule_type: str
+    threshold: float | None
+
+
+def clean_rule(
+    *,
+    ticker: object,
+    rule_type: object,
+    threshold: object,
+    v2_enabled: bool,
+    existing: AlertRule | None = None,
+) -> RuleFields:
+    """Canonical ticker, rule type and threshold, or DomainError with a message safe to show.
+
+    `existing` is the rule being changed: a v2 rule may be saved unchanged (e.g. only
+    enabled or disabled) while the flag is off; any other write of a v2 type needs the flag.
+    """
+    if existing is not None and ticker == existing.ticker:
+        symbol = existing.ticker  # kept as stored, even a legacy symbol we would not accept today
+    else:
+        try:
+            symbol = normalise_ticker(ticker)
+        except InvalidTicker as exc:
+            raise DomainError(str(exc)) from exc
+    accepted = accepted_rule_types(v2_enabled=v2_enabled)
+    if rule_type is None or rule_type == "":
+        raise DomainError("rule_type is required: one of " + ", ".join(accepted) + ".")
+    if not isinstance(rule_type, str) or rule_type not in RuleType.values:
+        shown = str(rule_type)[:40]
+        raise DomainError(f"Unknown rule_type '{shown}': use one of " + ", ".join(accepted) + ".")
+    gated = rule_type in V2_RULE_TYPES and not v2_enabled
+    if gated and existing is None:
+        raise DomainError(v2_gate_message(rule_type))
+    unchanged = existing is not None and (rule_type, threshold) == (existing.rule_type, existing.threshold)
+    try:
+        value = threshold if unchanged else engine.clean_threshold(rule_type, threshold)
+    except engine.InvalidThreshold as exc:
+        raise DomainError(str(exc)) from exc
+    fields = RuleFields(ticker=symbol, rule_type=rule_type, threshold=value)
+    if gated and existing is not None and fields != _fields_of(existing):
+        raise DomainError(v2_gate_message(rule_type))
+    return fields
+
+
+def _fields_of(rule: AlertRule) -> RuleFields:
+    return RuleFields(ticker=rule.ticker, rule_type=rule.rule_type, threshold=rule.threshold)
+
+
+def _clean_enabled(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise DomainError(ENABLED_MESSAGE)
+    return value
+
+
+def _body(data: object) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise DomainError("The body must be a JSON object with ticker, rule_type, threshold and enabled.")
+    return data
+
+
+def _refuse_duplicate(fields: RuleFields, *, exclude_id: int | None = None) -> None:
+    same = AlertRule.objects.filter(
+        ticker=fields.ticker, rule_type=fields.rule_type, threshold=fields.threshold
+    )
+    if exclude_id is not None:
+        same = same.exclude(pk=exclude_id)
+    if same.exists():
+        shown = f" {fields.threshold:g}" if fields.threshold is not None else ""
+        raise DomainError(f"A {fields.rule_type}{shown} rule for {fields.ticker} already exists.")
+
+
+def create_rule(*, data: object, v2_enabled: bool | None = None) -> AlertRule:
+    """A new rule from {ticker, rule_type, threshold, enabled}; enabled defaults to true."""
+    body = _body(data)
+    v2 = alerts_v2_enabled() if v2_enabled is None else v2_enabled
+    fields = clean_rule(
+        ticker=body.get("ticker"),
+        rule_type=body.get("rule_type"),
+        threshold=body.get("threshold"),
+        v2_enabled=v2,
+    )
+    enabled = _clean_enabled(body["enabled"]) if "enabled" in body else True
+    _refuse_duplicate(fields)
+    return AlertRule.objects.create(
+        ticker=fields.ticker, rule_type=fields.rule_type, threshold=fields.threshold, enabled=enabled
+    )
+
+
+def update_rule(*, rule: AlertRule, data: object, v2_enabled: bool | None = None) -> AlertRule:
+    """Change the given fields; fields left out keep their value.
+
+    Changing the type to one that takes no threshold clears the old threshold unless the
+    body sends one (which is then refused).
+    """
+    body = _body(data)
+    v2 = alerts_v2_enabled() if v2_enabled is None else v2_enabled
+    rule_type = body.get("rule_type", rule.rule_type)
+    if "threshold" in body:
+        threshold = body["threshold"]
+    elif rule_type in engine.NO_THRESHOLD:
+        threshold = None
+    else:
+        threshold = rule.threshold
+    fields = clean_rule(
+        ticker=body.get("ticker", rule.ticker),
+        rule_type=rule_type,
+        threshold=threshold,
+        v2_enabled=v2,
+        existing=rule,
+    )
+    enabled = _clean_enabled(body["enabled"]) if "enabled" in body else rule.enabled
+    if fields != _fields_of(rule):
+        _refuse_duplicate(fields, exclude_id=rule.pk)
+    rule.ticker, rule.rule_type, rule.threshold = fields.ticker, fields.rule_type, fields.threshold
+    rule.enabled = enabled
+    rule.save()
+    return rule
+
+
+def set_rule_enabled(*, rule: AlertRule, enabled: bool) -> AlertRule:
+    return update_rule(rule=rule, data={"enabled": enabled})
+
+
+def delete_rule(*, rule: AlertRule) -> int:
+    """Delete a rule with its notifications; returns its id."""
+    rule_id = rule.pk
+    rule.delete()
+    return rule_id
+
+
+def acknowledge(*, notification_id: int) -> AlertNotification:
+    """Mark a notification read (idempotent). Raises AlertNotification.DoesNotExist."""
+    with transaction.atomic():
+        notification = AlertNotification.objects.select_for_update().get(pk=notification_id)
+        if not notification.acknowledged:
+            notification.acknowledged = True
+            notification.save(update_fields=["acknowledged"])
+    return notification
+
+
+def acknowledge_all() -> int:
+    """Mark every unread notification read; how many were."""
+    return AlertNotification.objects.exclude(acknowledged=True).update(acknowledged=True)
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+
+def signal_values(analysis: Analysis) -> dict[str, Any]:
+    """The fields rules compare, as plain values (None where the analysis has none)."""
+    return {
+        "recommendation": analysis.recommendation,
+        "score": analysis.score,
+        "confidence": analysis.confidence_score,
+        "confidence_calibrated": analysis.confidence_calibrated,
+        "ev_score_7d": analysis.ev_score_7d,
+        "data_quality_score": analysis.data_quality_score,
+        "regime_label": analysis.regime_label,
+    }
+
+
+def evaluate_alerts(
+    *, analysis: Analysis, previous: Analysis | None, v2_enabled: bool
+) -> list[AlertNotification]:
+    """Raise a notification for each enabled rule of the ticker that fires on this analysis.
+
+    Called by `run_analysis` inside the transaction that stores the analysis. v2 rule types
+    are evaluated only when `v2_enabled` (the caller resolves it for the run's kind, so a
+    scheduled run honours SCHEDULED_ALERTS_V2_ENABLED); legacy types always. Replayed history
+    (`run_kind="replay"`) raises nothing: it re-runs the past, it is not news. With no previous
+    analysis nothing can cross, so nothing fires.
+    """
+    if previous is None or analysis.run_kind == RunKind.REPLAY:
+        return []
+    rules = AlertRule.objects.filter(ticker=analysis.ticker, enabled=True).order_by("id")
+    if not v2_enabled:
+        rules = rules.filter(rule_type__in=[t.value for t in LEGACY_RULE_TYPES])
+    before, after = signal_values(previous), signal_values(analysis)
+    fired = [
+        (rule, trigger)
+        for rule in rules
+        if (
+            trigger := engine.evaluate_rule(
+                rule_type=rule.rule_type,
+                threshold=rule.threshold,
+                previous=before,
+                current=after,
+                ticker=analysis.ticker,
+            )
+        )
+    ]
+    if not fired:
+        return []
+    block = AnalysisResponseSerializer(analysis).data["analysis"]
+    notifications = []
+    for rule, trigger in fired:
+        context = {
+            **trigger.context,
+            "rule_id": rule.pk,
+            "analysis_id": analysis.pk,
+            "previous_analysis_id": previous.pk,
+            "run_kind": analysis.run_kind,
+            "as_of": analysis.effective_as_of.isoformat(),
+            "previous_as_of": previous.effective_as_of.isoformat(),
+            "alerts_v2_enabled": v2_enabled,
+        }
+        notifications.append(
+            AlertNotification.objects.create(
+                alert_rule=rule,
+                analysis=analysis,
+                ticker=analysis.ticker,
+                message=trigger.message,
+                previous_value=trigger.previous_value,
+                current_value=trigger.current_value,
+                trigger_context=context,
+                change_summary=analysis.change_summary,
+                suggested_action=engine.suggested_action(rule.rule_type, block, ticker=analysis.ticker),
+            )
+        )
+    return notifications

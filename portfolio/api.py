@@ -1,0 +1,123 @@
+"""JSON API for the desk's portfolio: thin views over `portfolio.services` and `portfolio.selectors`.
+
+Reads for every signed-in user; writes for PMs and admins (the default DeskRolePermission).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from analysis.tickers import InvalidTicker, normalise_ticker
+from pmresearch.errors import DomainError
+from portfolio.models import PortfolioHolding
+from portfolio.selectors import portfolio_overview, profile_for_reading
+from portfolio.serializers import (
+    DeletedHoldingSerializer,
+    HoldingInputSerializer,
+    HoldingListSerializer,
+    HoldingSerializer,
+    PortfolioOverviewSerializer,
+    PortfolioSerializer,
+    ProfileInputSerializer,
+    ProfileSerializer,
+)
+from portfolio.services import (
+    create_holding,
+    delete_holding,
+    get_holding,
+    optimize_ticker,
+    update_holding,
+    update_profile,
+)
+
+
+def _body(request: Request) -> dict[str, Any]:
+    data = request.data
+    if not isinstance(data, Mapping):
+        raise DomainError("The body must be a JSON object of field names and values.")
+    return {str(name): value for name, value in data.items()}
+
+
+class PortfolioView(APIView):
+    @extend_schema(
+        summary="The portfolio: profile, holdings, exposure by ticker and sector, beta, limit checks",
+        responses=PortfolioSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        return Response(PortfolioOverviewSerializer(portfolio_overview()).data)
+
+
+class ProfileView(APIView):
+    @extend_schema(summary="The portfolio profile (limits, target beta, costs)", responses=ProfileSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(ProfileSerializer(profile_for_reading()).data)
+
+    @extend_schema(
+        summary="Change profile fields (PMs and admins); fields left out keep their value",
+        request=ProfileInputSerializer,
+        responses=ProfileSerializer,
+    )
+    def put(self, request: Request) -> Response:
+        return Response(ProfileSerializer(update_profile(**_body(request))).data)
+
+
+class HoldingListView(APIView):
+    @extend_schema(
+        operation_id="portfolio_holdings_list",
+        summary="Every holding, by ticker",
+        responses=HoldingListSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        holdings = list(PortfolioHolding.objects.order_by("ticker"))
+        return Response({"holdings": HoldingSerializer(holdings, many=True).data, "count": len(holdings)})
+
+    @extend_schema(
+        summary="Add a holding (PMs and admins); market value, sector and beta filled in when omitted",
+        request=HoldingInputSerializer,
+        responses={201: HoldingSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        holding = create_holding(**_body(request))
+        return Response(HoldingSerializer(holding).data, status=status.HTTP_201_CREATED)
+
+
+class HoldingDetailView(APIView):
+    @extend_schema(summary="One holding", responses=HoldingSerializer)
+    def get(self, request: Request, holding_id: int) -> Response:
+        return Response(HoldingSerializer(get_holding(holding_id)).data)
+
+    @extend_schema(
+        summary="Change a holding (PMs and admins); fields left out keep their value",
+        request=HoldingInputSerializer(partial=True),
+        responses=HoldingSerializer,
+    )
+    def put(self, request: Request, holding_id: int) -> Response:
+        return Response(HoldingSerializer(update_holding(holding_id, **_body(request))).data)
+
+    @extend_schema(summary="Delete a holding (PMs and admins)", responses=DeletedHoldingSerializer)
+    def delete(self, request: Request, holding_id: int) -> Response:
+        return Response({"deleted_id": delete_holding(holding_id)})
+
+
+class OptimizeView(APIView):
+    @extend_schema(
+        summary="Size a ticker against the portfolio with the optimizer, from its latest analysis",
+        description="Returns `portfolio_action_v2`: action, target/current/delta weight, shares, cost, "
+        "beta before/after, the binding constraint and the constraint trace. 400 when the ticker "
+        "has no stored analysis.",
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request, ticker: str) -> Response:
+        try:
+            symbol = normalise_ticker(ticker)
+        except InvalidTicker as exc:
+            raise DomainError(str(exc)) from exc
+        return Response(optimize_ticker(symbol))
