@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "rollout.telemetry.LegacyReadTelemetryMiddleware",
 ]
 
 ROOT_URLCONF = "pmresearch.urls"
@@ -249,6 +250,8 @@ MARKET_DATA_CSV_DIR = env.str("MARKET_DATA_CSV_DIR", default=str(BASE_DIR / "dat
 ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", default=30.0)
 # Slippage charged on every outcome, on top of the profile's transaction cost.
 CALIBRATION_SLIPPAGE_BPS = env.float("CALIBRATION_SLIPPAGE_BPS", default=5.0)
+# Analyses a watchlist run (POST /api/watchlists/{id}/analyze) keeps in flight at once.
+WATCHLIST_CONCURRENCY = max(1, env.int("WATCHLIST_CONCURRENCY", default=4))
 
 # --- Scheduling and calibration ------------------------------------------------------
 
@@ -276,6 +279,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=CALIBRATION_OUTCOMES_HOUR, minute=CALIBRATION_OUTCOMES_MINUTE),
     },
 }
+
+# `manage.py rollout_canary` authenticates with this API token when --token is not given.
+PMRESEARCH_CANARY_TOKEN = env.str("PMRESEARCH_CANARY_TOKEN", default="")
 
 # --- Feature flags ------------------------------------------------------------------
 # Environment defaults only; `rollout.flags` is the one reader and admins

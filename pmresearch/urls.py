@@ -62,7 +62,23 @@ from portfolio.views import (
     portfolio_page,
     portfolio_profile_update,
 )
-from watchlists.views import watchlists_page
+from rollout.api import RolloutStatusView
+from watchlists.api import (
+    WatchlistAnalyzeView,
+    WatchlistDetailView,
+    WatchlistListView,
+    WatchlistOpportunitiesCsvView,
+    WatchlistOpportunitiesView,
+    WatchlistTickerDetailView,
+    WatchlistTickersView,
+)
+from watchlists.views import (
+    watchlist_delete,
+    watchlist_detail_page,
+    watchlist_ticker_add,
+    watchlist_ticker_remove,
+    watchlists_page,
+)
 
 admin.site.site_header = "pmresearch admin"
 admin.site.site_title = "pmresearch admin"
@@ -90,6 +106,33 @@ api_patterns = [
         name="api-alert-notification-acknowledge",
     ),
     path("alerts/<int:rule_id>", AlertRuleDetailView.as_view(), name="api-alert-detail"),
+    path("watchlists", WatchlistListView.as_view(), name="api-watchlists"),
+    path("watchlists/<int:watchlist_id>", WatchlistDetailView.as_view(), name="api-watchlist-detail"),
+    path(
+        "watchlists/<int:watchlist_id>/tickers",
+        WatchlistTickersView.as_view(),
+        name="api-watchlist-tickers",
+    ),
+    path(
+        "watchlists/<int:watchlist_id>/tickers/<str:ticker>",
+        WatchlistTickerDetailView.as_view(),
+        name="api-watchlist-ticker",
+    ),
+    path(
+        "watchlists/<int:watchlist_id>/analyze",
+        WatchlistAnalyzeView.as_view(),
+        name="api-watchlist-analyze",
+    ),
+    path(
+        "watchlists/<int:watchlist_id>/opportunities",
+        WatchlistOpportunitiesView.as_view(),
+        name="api-watchlist-opportunities",
+    ),
+    path(
+        "watchlists/<int:watchlist_id>/opportunities.csv",
+        WatchlistOpportunitiesCsvView.as_view(),
+        name="api-watchlist-opportunities-csv",
+    ),
     path("schedules", ScheduleListView.as_view(), name="api-schedules"),
     path("schedules/<int:schedule_id>", ScheduleDetailView.as_view(), name="api-schedule-detail"),
     path("schedules/<int:schedule_id>/runs", ScheduleRunsView.as_view(), name="api-schedule-runs"),
@@ -102,6 +145,7 @@ api_patterns = [
     path("calibration/summary", CalibrationSummaryView.as_view(), name="api-calibration-summary"),
     path("calibration/ticker/<str:ticker>", TickerCalibrationView.as_view(), name="api-calibration-ticker"),
     path("calibration/reliability", ReliabilityView.as_view(), name="api-calibration-reliability"),
+    path("rollout/phase7/status", RolloutStatusView.as_view(), name="api-rollout-phase7-status"),
     path("schemas/signal-contract-v2.json", ContractSchemaView.as_view(), name="api-contract-schema"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -113,6 +157,14 @@ urlpatterns = [
     path("analysis/", analysis_page, name="analysis"),
     path("analysis/<str:ticker>/", ticker_page, name="analysis-ticker"),
     path("watchlists/", watchlists_page, name="watchlists"),
+    path("watchlists/<int:watchlist_id>/", watchlist_detail_page, name="watchlist-detail"),
+    path("watchlists/<int:watchlist_id>/delete", watchlist_delete, name="watchlist-delete"),
+    path("watchlists/<int:watchlist_id>/tickers", watchlist_ticker_add, name="watchlist-ticker-add"),
+    path(
+        "watchlists/<int:watchlist_id>/tickers/<str:ticker>/remove",
+        watchlist_ticker_remove,
+        name="watchlist-ticker-remove",
+    ),
     path("portfolio/", portfolio_page, name="portfolio"),
     path("portfolio/profile", portfolio_profile_update, name="portfolio-profile"),
     path("portfolio/holdings", portfolio_holding_add, name="portfolio-holding-add"),

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from rollout.flags import Flag, environment_default, flag_posture
-from rollout.models import FeatureFlag
+from rollout.models import ApiReadCounter, FeatureFlag
 
 
 @admin.register(FeatureFlag)
@@ -42,3 +42,18 @@ class FeatureFlagAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: FeatureFlag, form: Any, change: bool) -> None:
         obj.updated_by = request.user if request.user.is_authenticated else None
         super().save_model(request, obj, form, change)
+
+
+@admin.register(ApiReadCounter)
+class ApiReadCounterAdmin(admin.ModelAdmin):
+    """Read-only: the counters are written by the legacy-read telemetry middleware."""
+
+    list_display = ("day", "route", "client_kind", "count")
+    list_filter = ("client_kind", "route")
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -26,3 +26,30 @@ class FeatureFlag(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClientKind(models.TextChoices):
+    V2_DECLARED = "v2_declared", "Declared signal contract v2"
+    LEGACY_ONLY = "legacy_only", "Relies on legacy keys only"
+
+
+class ApiReadCounter(models.Model):
+    """Reads of analysis-shaped API responses, per UTC day, route name and client kind.
+
+    Written by `rollout.telemetry`; one row per (day, route, client_kind), incremented in SQL
+    so concurrent requests never lose a count.
+    """
+
+    day = models.DateField()
+    route = models.CharField(max_length=64, help_text="The URL name of the route read.")
+    client_kind = models.CharField(max_length=16, choices=ClientKind.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "route", "client_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "route", "client_kind"], name="api_read_counter_key_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.route} {self.client_kind}: {self.count}"

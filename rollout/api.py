@@ -1,0 +1,38 @@
+"""JSON API for rollout operations: the Phase 7 gate status."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from rollout.metrics import DEFAULT_WINDOW_HOURS, MAX_WINDOW_HOURS, MIN_WINDOW_HOURS, rollout_status
+
+
+class StatusQuerySerializer(serializers.Serializer):
+    window_hours = serializers.IntegerField(
+        required=False,
+        min_value=MIN_WINDOW_HOURS,
+        max_value=MAX_WINDOW_HOURS,
+        default=DEFAULT_WINDOW_HOURS,
+        help_text=f"Look-back window in hours ({MIN_WINDOW_HOURS}..{MAX_WINDOW_HOURS}, "
+        f"default {DEFAULT_WINDOW_HOURS}).",
+    )
+
+
+class RolloutStatusView(APIView):
+    """Any signed-in user reads it (the default desk permission)."""
+
+    @extend_schema(
+        operation_id="rollout_phase7_status",
+        summary="Phase 7 rollout: stage A–D gates, supporting metrics, flag posture, legacy reads",
+        parameters=[StatusQuerySerializer],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        query = StatusQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        return Response(rollout_status(window_hours=query.validated_data["window_hours"]))

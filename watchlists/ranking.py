@@ -1,0 +1,107 @@
+"""Ranking a watchlist's opportunities: a pure function over plain rows (no database, no clock).
+
+A row is a mapping with (at least) the keys of `ROW_FIELDS`, one per ticker, usually built by
+`watchlists.selectors.opportunity_row` from the ticker's latest analysis. The order is:
+
+1. `ev_score_7d`, highest first;
+2. then `confidence_calibrated`, highest first;
+3. then `data_quality_score`, highest first;
+4. then `ticker` alphabetically (and the newer analysis id, should a ticker appear twice).
+
+A missing value (None, NaN, infinity, or not a number) sorts after every present one at its
+step, so v1 analyses, which have no EV, come after all rows that have one.
+
+Filters: `min_quality` keeps rows whose data quality is at least that many points (0..100);
+`min_ev` keeps rows whose EV is at least that value. A row without the value a filter asks
+about does not pass that filter (nothing is known to meet the bar).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+ROW_FIELDS = (
+    "ticker",
+    "analysis_id",
+    "timestamp",
+    "as_of",
+    "recommendation",
+    "ev_score_7d",
+    "confidence_calibrated",
+    "calibration_sample_size",
+    "data_quality_score",
+    "capacity_usd",
+    "regime_label",
+    "optimizer_action",
+    "is_demo_data",
+)
+#: The keys of one ranked opportunity, in order (also the CSV header).
+OPPORTUNITY_FIELDS = ("rank", *ROW_FIELDS)
+
+
+def finite(value: Any) -> float | None:
+    """`value` as a float when it is a finite real number (booleans excluded), else None."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _descending(value: Any) -> tuple[bool, float]:
+    """A sort key part: present values first, highest first; missing ones last."""
+    number = finite(value)
+    return (number is None, -number if number is not None else 0.0)
+
+
+def _sort_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    analysis_id = finite(row.get("analysis_id"))
+    return (
+        *_descending(row.get("ev_score_7d")),
+        *_descending(row.get("confidence_calibrated")),
+        *_descending(row.get("data_quality_score")),
+        str(row.get("ticker") or ""),
+        -(analysis_id or 0.0),
+    )
+
+
+def _passes(row: Mapping[str, Any], min_quality: float | None, min_ev: float | None) -> bool:
+    if min_quality is not None:
+        quality = finite(row.get("data_quality_score"))
+        if quality is None or quality < min_quality:
+            return False
+    if min_ev is not None:
+        ev = finite(row.get("ev_score_7d"))
+        if ev is None or ev < min_ev:
+            return False
+    return True
+
+
+def rank_opportunities(
+    rows: Iterable[Mapping[str, Any]],
+    *,
+    min_quality: float | None = None,
+    min_ev: float | None = None,
+    limit: int | None = 20,
+) -> list[dict[str, Any]]:
+    """The rows that pass the filters, in ranking order, at most `limit` (None: all).
+
+    Each result is a new dict with exactly the keys of `OPPORTUNITY_FIELDS`: `rank` (1, 2, ...)
+    then the row's `ROW_FIELDS` (a key the row lacks is None). The input is not modified.
+    Raises ValueError for a `limit` below 1 or a non-finite filter.
+    """
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+        raise ValueError(f"limit must be a whole number of at least 1 (or None), got {limit!r}")
+    for name, bound in (("min_quality", min_quality), ("min_ev", min_ev)):
+        if bound is not None and finite(bound) is None:
+            raise ValueError(f"{name} must be a finite number (or None), got {bound!r}")
+    kept = [row for row in rows if _passes(row, min_quality, min_ev)]
+    kept.sort(key=_sort_key)
+    if limit is not None:
+        kept = kept[:limit]
+    return [
+        {"rank": position, **{field: row.get(field) for field in ROW_FIELDS}}
+        for position, row in enumerate(kept, start=1)
+    ]

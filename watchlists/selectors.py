@@ -1,0 +1,124 @@
+"""Reads over watchlists, and the latest analysis of each of their tickers as opportunity rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Lower
+
+from analysis.models import Analysis, SchemaVersion
+from watchlists.models import Watchlist
+from watchlists.ranking import rank_opportunities
+
+# Only what an opportunity row needs (the payload is read for the optimizer's action).
+ROW_COLUMNS = (
+    "id",
+    "ticker",
+    "timestamp",
+    "as_of",
+    "recommendation",
+    "analysis_schema_version",
+    "ev_score_7d",
+    "confidence_calibrated",
+    "data_quality_score",
+    "regime_label",
+    "data_source",
+    "signal_contract_v2",
+    "analysis_payload",
+)
+
+
+def watchlists() -> QuerySet[Watchlist]:
+    """Every watchlist with its tickers, by name (case-insensitively)."""
+    return Watchlist.objects.prefetch_related("tickers").order_by(Lower("name"), "id")
+
+
+def watchlist(watchlist_id: int) -> Watchlist | None:
+    return watchlists().filter(pk=watchlist_id).first()
+
+
+def tickers_of(watchlist: Watchlist) -> list[str]:
+    """The watchlist's tickers, sorted (uses the prefetched rows when there are some)."""
+    return sorted(item.ticker for item in watchlist.tickers.all())
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value
+
+
+def opportunity_row(analysis: Analysis) -> dict[str, Any]:
+    """One analysis as an unranked opportunity row (`watchlists.ranking.ROW_FIELDS`).
+
+    v1 analyses have no EV, calibrated confidence, data quality or regime (None), like the
+    canonical analysis shape; the calibration sample size and capacity come from the signal
+    contract, the optimizer's action from `portfolio_action_v2` (None when the optimizer did
+    not run).
+    """
+    v2 = analysis.analysis_schema_version == SchemaVersion.V2
+    contract = _mapping(analysis.signal_contract_v2) if v2 else {}
+    optimizer = _mapping(_mapping(analysis.analysis_payload).get("portfolio_action_v2"))
+    action = optimizer.get("action")
+    return {
+        "ticker": analysis.ticker,
+        "analysis_id": analysis.pk,
+        "timestamp": analysis.timestamp.isoformat(),
+        "as_of": analysis.effective_as_of.isoformat(),
+        "recommendation": analysis.recommendation,
+        "ev_score_7d": analysis.ev_score_7d if v2 else None,
+        "confidence_calibrated": analysis.confidence_calibrated if v2 else None,
+        "calibration_sample_size": _whole(_mapping(contract.get("confidence")).get("sample_size")),
+        "data_quality_score": analysis.data_quality_score if v2 else None,
+        "capacity_usd": _number(_mapping(contract.get("liquidity")).get("capacity_usd")),
+        "regime_label": analysis.regime_label if v2 else None,
+        "optimizer_action": action if isinstance(action, str) else None,
+        "is_demo_data": analysis.data_source == "demo",
+    }
+
+
+def latest_rows(tickers: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """(rows of each ticker's latest stored analysis, sorted tickers that have none).
+
+    "Latest" is the newest `timestamp` (then the highest id), as for `/api/analysis/{t}/latest`.
+    Reads only; nothing is re-run.
+    """
+    wanted = sorted(set(tickers))
+    newest = Analysis.objects.filter(ticker=OuterRef("ticker")).order_by("-timestamp", "-id").values("pk")[:1]
+    found = list(
+        Analysis.objects.filter(ticker__in=wanted).filter(pk=Subquery(newest)).only(*ROW_COLUMNS).order_by()
+    )
+    seen = {analysis.ticker for analysis in found}
+    return [opportunity_row(analysis) for analysis in found], [t for t in wanted if t not in seen]
+
+
+def rows_for_analyses(analysis_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Opportunity rows of these analyses (a watchlist run's results)."""
+    return [
+        opportunity_row(analysis)
+        for analysis in Analysis.objects.filter(pk__in=list(analysis_ids)).only(*ROW_COLUMNS).order_by()
+    ]
+
+
+def ranked_opportunities(
+    watchlist: Watchlist, *, limit: int, min_quality: float | None = None, min_ev: float | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """(the ranked opportunities of the watchlist's tickers, tickers with no analysis yet)."""
+    rows, missing = latest_rows(tickers_of(watchlist))
+    return rank_opportunities(rows, min_quality=min_quality, min_ev=min_ev, limit=limit), missing

@@ -1,0 +1,261 @@
+"""Writes over watchlists, the validation of every watchlist input, and the demo seed.
+
+Every problem a caller can fix is a `DomainError` (400 `{"detail": ...}`) with a message
+meant to be shown as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from analysis.agents import resolve_agents
+from analysis.models import Analysis
+from analysis.services import parse_as_of
+from analysis.tickers import InvalidTicker, normalise_ticker
+from pmresearch.errors import DomainError
+from watchlists import selectors
+from watchlists.models import Watchlist, WatchlistTicker
+
+NAME_MAX_LENGTH = 50
+DEMO_WATCHLIST_NAME = "Large caps"
+DEMO_TICKERS = ("AAPL", "MSFT", "NVDA", "JPM", "XOM", "JNJ")
+
+OPPORTUNITY_LIMIT_DEFAULT = 20
+OPPORTUNITY_LIMIT_MAX = 100
+
+
+# ---------------------------------------------------------------------------------------------
+# Input
+# ---------------------------------------------------------------------------------------------
+
+
+def _body(data: object, example: str) -> Mapping[str, Any]:
+    if not isinstance(data, Mapping):
+        raise DomainError(f"Send a JSON object like {example}.")
+    return data
+
+
+def clean_name(raw: object) -> str:
+    """A watchlist name: stripped, 1..50 characters, no control characters."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        raise DomainError("A watchlist name is required.")
+    if not isinstance(raw, str):
+        raise DomainError("A watchlist name must be text.")
+    name = raw.strip()
+    if len(name) > NAME_MAX_LENGTH:
+        raise DomainError(f"A watchlist name has at most {NAME_MAX_LENGTH} characters ({len(name)} given).")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
+        raise DomainError("A watchlist name cannot contain control characters or line breaks.")
+    return name
+
+
+def clean_ticker(raw: object) -> str:
+    try:
+        return normalise_ticker(raw)
+    except InvalidTicker as exc:
+        raise DomainError(str(exc)) from exc
+
+
+def _refuse_taken_name(name: str, *, exclude_id: int | None = None) -> None:
+    taken = Watchlist.objects.filter(name__iexact=name)
+    if exclude_id is not None:
+        taken = taken.exclude(pk=exclude_id)
+    existing = taken.first()
+    if existing is not None:
+        raise DomainError(f"A watchlist named {existing.name} already exists.")
+
+
+# ---------------------------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------------------------
+
+
+def create_watchlist(*, data: object) -> Watchlist:
+    name = clean_name(_body(data, '{"name": "Large caps"}').get("name"))
+    try:
+        with transaction.atomic():
+            _refuse_taken_name(name)
+            return Watchlist.objects.create(name=name)
+    except IntegrityError as exc:  # a concurrent create with the same name won the race
+        raise DomainError(f"A watchlist named {name} already exists.") from exc
+
+
+def rename_watchlist(*, watchlist: Watchlist, data: object) -> Watchlist:
+    name = clean_name(_body(data, '{"name": "Large caps"}').get("name"))
+    try:
+        with transaction.atomic():
+            _refuse_taken_name(name, exclude_id=watchlist.pk)
+            watchlist.name = name
+            watchlist.save(update_fields=["name", "updated_at"])
+    except IntegrityError as exc:
+        raise DomainError(f"A watchlist named {name} already exists.") from exc
+    return watchlist
+
+
+def delete_watchlist(*, watchlist: Watchlist) -> int:
+    watchlist_id = watchlist.pk
+    watchlist.delete()
+    return watchlist_id
+
+
+def _touch(watchlist: Watchlist) -> None:
+    watchlist.updated_at = timezone.now()
+    watchlist.save(update_fields=["updated_at"])
+
+
+def add_ticker(*, watchlist: Watchlist, data: object) -> str:
+    """Add a ticker (normalised: `brk-b` → `BRK.B`); a ticker already there is refused."""
+    ticker = clean_ticker(_body(data, '{"ticker": "AAPL"}').get("ticker"))
+    duplicate = DomainError(f"{ticker} is already on this watchlist.")
+    if WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
+        raise duplicate
+    try:
+        with transaction.atomic():
+            WatchlistTicker.objects.create(watchlist=watchlist, ticker=ticker)
+            _touch(watchlist)
+    except IntegrityError as exc:
+        raise duplicate from exc
+    return ticker
+
+
+def remove_ticker(*, watchlist: Watchlist, raw_ticker: str) -> str:
+    """Remove a ticker; returns it. A ticker not on the watchlist is a `DomainError` with 404.
+
+    A symbol stored by the earlier system that today's rules refuse can still be removed by
+    its exact (upper-cased) spelling.
+    """
+    try:
+        ticker = normalise_ticker(raw_ticker)
+    except InvalidTicker as exc:
+        ticker = str(raw_ticker).strip().upper()
+        if not WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
+            raise DomainError(str(exc)) from exc
+    with transaction.atomic():
+        deleted, _ = WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).delete()
+        if not deleted:
+            raise DomainError(f"{ticker} is not on this watchlist.", status_code=404)
+        _touch(watchlist)
+    return ticker
+
+
+# ---------------------------------------------------------------------------------------------
+# Analysing and ranking
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    agents: tuple[str, ...]
+    as_of: dt.datetime
+
+
+def parse_run_options(*, agents: str | None, as_of: str | None) -> RunOptions:
+    """The `agents` and `as_of` of a watchlist run, validated as for a single-ticker analysis.
+
+    `as_of` is fixed once for the whole run (now, when not given), so every ticker is
+    analysed as of the same moment.
+    """
+    names = agents.split(",") if isinstance(agents, str) else agents
+    try:
+        resolved = resolve_agents(names)
+    except ValueError as exc:
+        raise DomainError(str(exc)) from exc
+    return RunOptions(agents=resolved, as_of=parse_as_of(as_of))
+
+
+@dataclass(frozen=True)
+class OpportunityFilters:
+    limit: int = OPPORTUNITY_LIMIT_DEFAULT
+    min_quality: float | None = None
+    min_ev: float | None = None
+
+
+def _float_param(
+    name: str, raw: str | None, *, low: float | None = None, high: float | None = None
+) -> float | None:
+    if raw is None or not raw.strip():
+        return None
+    bounds = f" from {low:g} to {high:g}" if low is not None and high is not None else ""
+    message = f"{name} must be a number{bounds}, not '{raw.strip()[:20]}'."
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise DomainError(message) from exc
+    if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
+        raise DomainError(message)
+    return value
+
+
+def parse_opportunity_filters(params: Mapping[str, str]) -> OpportunityFilters:
+    """`limit` (1..100, default 20), `min_quality` (0..100 points), `min_ev` (any number)."""
+    raw_limit = params.get("limit")
+    limit = OPPORTUNITY_LIMIT_DEFAULT
+    if raw_limit is not None and raw_limit.strip():
+        text = raw_limit.strip()
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= OPPORTUNITY_LIMIT_MAX:
+            raise DomainError(
+                f"limit must be a whole number from 1 to {OPPORTUNITY_LIMIT_MAX}, not '{text[:20]}'."
+            )
+        limit = int(text)
+    return OpportunityFilters(
+        limit=limit,
+        min_quality=_float_param("min_quality", params.get("min_quality"), low=0.0, high=100.0),
+        min_ev=_float_param("min_ev", params.get("min_ev")),
+    )
+
+
+def opportunities_report(*, watchlist: Watchlist, params: Mapping[str, str]) -> dict[str, Any]:
+    """The body of `GET /api/watchlists/{id}/opportunities` for these query parameters.
+
+    Ranks each ticker's latest stored analysis (nothing is re-run); a bad filter is a
+    DomainError (400).
+    """
+    filters = parse_opportunity_filters(params)
+    ranked, missing = selectors.ranked_opportunities(
+        watchlist, limit=filters.limit, min_quality=filters.min_quality, min_ev=filters.min_ev
+    )
+    return {
+        "watchlist_id": watchlist.pk,
+        "generated_at": timezone.now().isoformat(),
+        "opportunities": ranked,
+        "count": len(ranked),
+        "missing": missing,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo seed
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    created: bool
+    reason: str
+    watchlist: Watchlist | None = None
+
+
+@transaction.atomic
+def seed_demo_watchlist() -> SeedResult:
+    """Create "Large caps" (AAPL, MSFT, NVDA, JPM, XOM, JNJ) on a fresh desk only.
+
+    Nothing is created once any watchlist exists, nor on a database that already holds
+    analyses (an adopted or used desk whose watchlists were deliberately removed).
+    """
+    if Watchlist.objects.exists():
+        return SeedResult(created=False, reason="watchlists already exist")
+    if Analysis.objects.exists():
+        return SeedResult(created=False, reason="the database already holds analyses")
+    watchlist = Watchlist.objects.create(name=DEMO_WATCHLIST_NAME)
+    WatchlistTicker.objects.bulk_create(
+        WatchlistTicker(watchlist=watchlist, ticker=ticker) for ticker in DEMO_TICKERS
+    )
+    return SeedResult(created=True, reason="fresh database", watchlist=watchlist)
