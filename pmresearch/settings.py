@@ -242,10 +242,12 @@ if REDIS_URL:
 
 # --- Market data and the analysis engine --------------------------------------------
 
-# `demo` (deterministic, offline, labelled as demo data) or `csv` (a directory of
-# daily OHLCV files named TICKER.csv with a header date,open,high,low,close,adj_close,volume).
+# `demo` (deterministic, offline, labelled as demo data), `csv` (a directory of daily OHLCV
+# files named TICKER.csv with a header date,open,high,low,close,adj_close,volume), or your own
+# provider class as `package.module:Class`, built with MARKET_DATA_PROVIDER_OPTIONS as keywords.
 MARKET_DATA_PROVIDER = env.str("MARKET_DATA_PROVIDER", default="demo")
 MARKET_DATA_CSV_DIR = env.str("MARKET_DATA_CSV_DIR", default=str(BASE_DIR / "data" / "prices"))
+MARKET_DATA_PROVIDER_OPTIONS = env.json("MARKET_DATA_PROVIDER_OPTIONS", default={})
 # Each agent gets this long before it is recorded as timed out.
 ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", default=30.0)
 # Slippage charged on every outcome, on top of the profile's transaction cost.

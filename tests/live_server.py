@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_APP = "pmresearch.asgi:application"
 
 
 def database_url(settings_dict: dict[str, Any]) -> str:
@@ -49,12 +50,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def uvicorn_server(settings_dict: dict[str, Any], extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def uvicorn_server(
+    settings_dict: dict[str, Any], extra_env: dict[str, str] | None = None, *, app: str = DEFAULT_APP
+) -> Iterator[str]:
+    """Serve `app` ("module:attribute"; the production entry point unless a test needs its own)."""
     port = free_port()
     env = subprocess_env(DATABASE_URL=database_url(settings_dict), SERVESTATIC_USE_FINDERS="true")
     env.update(extra_env or {})
     command = [
-        sys.executable, "-m", "uvicorn", "pmresearch.asgi:application",
+        sys.executable, "-m", "uvicorn", app,
         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)

@@ -1,13 +1,17 @@
 """Market data providers behind one interface (`analysis.market_data.MarketDataProvider`).
 
-`get_provider()` returns the configured one (settings `MARKET_DATA_PROVIDER`, and
-`MARKET_DATA_CSV_DIR` for `csv`). Instances are kept per (name, directory) so their caches
-outlive a single analysis.
+`get_provider()` returns the configured one: setting `MARKET_DATA_PROVIDER` names `demo`,
+`csv` (with `MARKET_DATA_CSV_DIR`), or a provider class of your own as `package.module:Class`,
+built with the keyword arguments of `MARKET_DATA_PROVIDER_OPTIONS` (a JSON object). Instances
+are kept per configuration so their caches and connection pools outlive a single analysis.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import json
+import re
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -18,6 +22,9 @@ from analysis.providers.demo import DemoProvider
 from analysis.providers.symbols import INDEX_TICKER, normalize_ticker
 
 PROVIDER_NAMES = ("demo", "csv")
+_CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+# What the engine, the scheduler and the optimizer call on every provider.
+_REQUIRED = ("prices", "fundamentals", "news", "macro", "options", "earnings_dates")
 
 __all__ = [
     "INDEX_TICKER",
@@ -26,6 +33,8 @@ __all__ = [
     "DemoProvider",
     "get_provider",
     "normalize_ticker",
+    "provider_for",
+    "provider_spec",
 ]
 
 
@@ -34,16 +43,63 @@ def _provider(name: str, directory: str) -> MarketDataProvider:
     return CsvProvider(directory) if name == "csv" else DemoProvider()
 
 
-def get_provider(name: str | None = None) -> MarketDataProvider:
-    """The provider called `name`, or the configured one; ImproperlyConfigured for an unknown name."""
-    chosen = (settings.MARKET_DATA_PROVIDER if name is None else name).strip().lower()
+@functools.lru_cache(maxsize=16)
+def _custom_provider(path: str, options_json: str) -> MarketDataProvider:
+    module_name, _, class_name = path.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise ImproperlyConfigured(f"MARKET_DATA_PROVIDER {path!r} cannot be imported: {exc}") from exc
+    try:
+        provider = cls(**json.loads(options_json))
+    except TypeError as exc:
+        raise ImproperlyConfigured(f"MARKET_DATA_PROVIDER_OPTIONS do not fit {path}: {exc}") from exc
+    missing = [m for m in _REQUIRED if not callable(getattr(provider, m, None))]
+    if missing or not isinstance(getattr(provider, "name", None), str) or not hasattr(provider, "is_demo"):
+        lacking = ", ".join(missing + [a for a in ("name", "is_demo") if not hasattr(provider, a)])
+        raise ImproperlyConfigured(
+            f"{path} is not a market data provider: it lacks {lacking or 'a str name'}"
+        )
+    return provider
+
+
+ProviderSpec = tuple[str, str, str]  # (demo | csv | package.module:Class, csv directory, options JSON)
+
+
+def provider_spec(name: str | None = None) -> ProviderSpec:
+    """The configuration of the provider called `name`, or of the configured one.
+
+    ImproperlyConfigured for an unknown name, csv without a directory, or options that are not
+    a JSON object. A spec is plain data: a worker process builds the same provider from it.
+    """
+    chosen = (settings.MARKET_DATA_PROVIDER if name is None else name).strip()
+    if _CLASS_PATH.match(chosen):
+        options = settings.MARKET_DATA_PROVIDER_OPTIONS
+        if not isinstance(options, dict):
+            raise ImproperlyConfigured("MARKET_DATA_PROVIDER_OPTIONS must be a JSON object")
+        return (chosen, "", json.dumps(options, sort_keys=True))
+    chosen = chosen.lower()
     if chosen not in PROVIDER_NAMES:
         raise ImproperlyConfigured(
-            f"Unknown market data provider {chosen!r}; valid names are: {', '.join(PROVIDER_NAMES)}"
+            f"Unknown market data provider {chosen!r}; valid names are: {', '.join(PROVIDER_NAMES)}, "
+            "or a provider class as package.module:Class"
         )
     if chosen == "csv":
         directory = str(settings.MARKET_DATA_CSV_DIR or "")
         if not directory:
             raise ImproperlyConfigured("MARKET_DATA_PROVIDER is csv but MARKET_DATA_CSV_DIR is not set")
-        return _provider("csv", directory)
-    return _provider(chosen, "")
+        return ("csv", directory, "")
+    return (chosen, "", "")
+
+
+def provider_for(spec: ProviderSpec) -> MarketDataProvider:
+    """The one provider instance of a configuration (built on first use)."""
+    name, directory, options_json = spec
+    if ":" in name:
+        return _custom_provider(name, options_json)
+    return _provider(name, directory)
+
+
+def get_provider(name: str | None = None) -> MarketDataProvider:
+    """The provider called `name`, or the configured one; ImproperlyConfigured when it cannot be built."""
+    return provider_for(provider_spec(name))

@@ -4,62 +4,24 @@ from __future__ import annotations
 
 import json
 import re
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
-from knox.models import AuthToken
 
 from accounts.roles import Role
 from alerts.models import AlertRule
 from rollout.canary import TOKEN_ENV
-from rollout.models import FeatureFlag
 from tests.live_server import free_port
+from tests.rollout.canary_helpers import check_lines, issue_token, run_canary, set_flag, summary
 from watchlists.models import Watchlist
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SUMMARY = re.compile(r"^(\d+)/(\d+) checks passed$", re.MULTILINE)
-
-
-def run_canary(*args: str) -> tuple[int, str]:
-    """Run the command in-process: (exit code, stdout + stderr)."""
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("rollout_canary", *args, stdout=out, stderr=err)
-        code = 0
-    except CommandError as exc:
-        code = exc.returncode
-        err.write(f"CommandError: {exc}\n")
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    output = out.getvalue() + err.getvalue()
-    print(output)  # shown by pytest when a test fails
-    return code, output
-
-
-def summary(output: str) -> tuple[int, int]:
-    match = SUMMARY.search(output)
-    assert match, output
-    return int(match.group(1)), int(match.group(2))
-
-
-def check_lines(output: str, stage: str) -> dict[str, str]:
-    """{check name: PASS|FAIL} of one stage's lines."""
-    found = re.findall(rf"^(PASS|FAIL) {stage} (\S+) — ", output, re.MULTILINE)
-    return {name: verdict for verdict, name in found}
-
-
-def set_flag(name: str, on: bool) -> None:
-    FeatureFlag.objects.update_or_create(name=name, defaults={"override": on})
-
 
 @pytest.fixture
 def token(make_user: Any) -> str:
-    user = make_user(Role.PM, username="canary")
-    return AuthToken.objects.create(user=user)[1]
+    return issue_token(make_user(Role.PM, username="canary"))
 
 
 def test_it_passes_preflight_and_writes_a_json_report(server_url: str, token: str, tmp_path: Path) -> None:

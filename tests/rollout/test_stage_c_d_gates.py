@@ -54,7 +54,19 @@ def test_stage_c_fails_without_watchlist_runs(flag: Any) -> None:
         False,
         0,
     )
-    assert checks["watchlist_v2_ev_coverage"]["detail"] == "no v2 watchlist analyses in the window"
+    assert checks["watchlist_v2_ev_coverage"]["detail"].startswith("no v2 watchlist analyses in the window")
+
+
+def test_stage_c_passes_with_v1_watchlist_analyses_as_the_plan_keeps_the_global_contract_off(
+    flag: Any,
+) -> None:
+    flag("WATCHLIST_RANKING_ENABLED", True)
+    make_analysis(run_kind="watchlist", contract=None)
+    gate = _gates()["stage_c"]
+    check = _checks(gate)["watchlist_v2_ev_coverage"]
+    assert (check["passed"], check["actual"]) == (True, None)
+    assert "v1 analyses rank by score" in check["detail"]
+    assert gate["passed"] is True
 
 
 def test_stage_c_fails_when_v2_watchlist_analyses_lack_ev(flag: Any) -> None:
