@@ -91,6 +91,8 @@ class ContextProvider:
         return self._provider.macro(as_of=as_of)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # never during copy or unpickling, before __init__ has run
+            raise AttributeError(name)
         # fundamentals, news, options, earnings_dates: per ticker, nothing to share.
         return getattr(self._provider, name)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -21,14 +21,25 @@ from django.utils import timezone
 from alerts.services import evaluate_alerts
 from analysis.agents import resolve_agents
 from analysis.decision import PortfolioPosition
-from analysis.engine import EngineRequest, EngineResult, ProgressCallback, ReliabilityBinRow, run_engine
-from analysis.market_data import MarketDataError, last_closed_session_day, session_close
-from analysis.models import AgentResult, Analysis, NewsArticle, PriceBar, RunKind, SentimentFactor
-from analysis.providers import get_provider
+from analysis.engine import (
+    HISTORY_DAYS,
+    EngineRequest,
+    EngineResult,
+    ProgressCallback,
+    ReliabilityBinRow,
+    run_engine,
+)
+from analysis.engine_pool import run_engine_in_worker
+from analysis.market_cache import cache_market_data
+from analysis.market_context import MarketContext, load_market_context, with_market_context
+from analysis.market_data import MarketDataError, MarketDataProvider, last_closed_session_day, session_close
+from analysis.models import AgentResult, Analysis, RunKind, SentimentFactor
+from analysis.providers import ProviderSpec, provider_for, provider_spec
 from analysis.selectors import previous_analysis
 from analysis.tickers import InvalidTicker, normalise_ticker
 from calibration.models import HORIZONS, AnalysisOutcome
 from calibration.selectors import latest_reliability_bins
+from pmresearch.db import write_transaction
 from pmresearch.errors import DomainError
 from portfolio.optimizer import optimize
 from portfolio.selectors import current_profile, position_view
@@ -94,6 +105,64 @@ def parse_as_of(value: str | dt.date | dt.datetime | None) -> dt.datetime:
     return moment
 
 
+@dataclass
+class RunContext:
+    """What the analyses of one run share, read once instead of once per ticker.
+
+    A run (a watchlist's "analyse all") analyses many tickers as of one moment: the flag
+    posture, the reliability bins and the market context (index series, macro snapshot) are
+    the same for all of them. `engine_processes` > 0 runs each engine in a worker process
+    (`analysis.engine_pool`), so a run's analyses use every core. A flag flipped during a
+    run applies from the next run.
+    """
+
+    posture: dict[str, bool]
+    provider_spec: ProviderSpec
+    provider: MarketDataProvider
+    market: MarketContext | None = None
+    engine_processes: int = 0
+    _bins: dict[dt.date, dict[int, list[ReliabilityBinRow]]] = field(default_factory=dict)
+
+    def reliability_bins(self, as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
+        if as_of_date not in self._bins:
+            self._bins[as_of_date] = {
+                horizon: [
+                    ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate)
+                    for b in rows
+                ]
+                for horizon, rows in latest_reliability_bins(as_of_date=as_of_date).items()
+            }
+        return self._bins[as_of_date]
+
+    def run_engine(self, request: EngineRequest, on_progress: ProgressCallback | None) -> EngineResult:
+        if self.engine_processes > 0:
+            return run_engine_in_worker(
+                request, spec=self.provider_spec, context=self.market, size=self.engine_processes
+            )
+        provider = with_market_context(self.provider, self.market)
+        return run_engine(request, provider=provider, on_progress=on_progress)
+
+
+def prepare_run(
+    *, as_of: dt.datetime | None = None, share_market: bool = False, engine_processes: int = 0
+) -> RunContext:
+    """A context for one or more analyses; `share_market` loads the market context at `as_of`."""
+    spec = provider_spec()
+    provider = provider_for(spec)
+    market = None
+    if share_market and as_of is not None:
+        market = load_market_context(
+            provider, as_of=as_of, index_start=as_of.date() - dt.timedelta(days=HISTORY_DAYS)
+        )
+    return RunContext(
+        posture=flag_posture(),
+        provider_spec=spec,
+        provider=provider,
+        market=market,
+        engine_processes=max(0, engine_processes),
+    )
+
+
 def run_analysis(
     *,
     ticker: object,
@@ -101,9 +170,11 @@ def run_analysis(
     as_of: str | dt.date | dt.datetime | None = None,
     run_kind: str = RunKind.INTERACTIVE,
     on_progress: ProgressCallback | None = None,
+    context: RunContext | None = None,
 ) -> Analysis:
     request = parse_analysis_request(ticker=ticker, agents=agents, as_of=as_of)
-    posture = flag_posture()
+    run = context or prepare_run()
+    posture = run.posture
     flag_kind = FlagRunKind.SCHEDULED if run_kind == RunKind.SCHEDULED else FlagRunKind.INTERACTIVE
     previous = previous_analysis(request.ticker, before=request.as_of)
     position = position_view(request.ticker)
@@ -116,15 +187,8 @@ def run_analysis(
         agent_timeout_s=settings.ANALYSIS_AGENT_TIMEOUT_SECONDS,
         previous_snapshot=(previous.analysis_payload or {}).get("signal_snapshot") if previous else None,
         previous_analysis_id=previous.pk if previous else None,
-        reliability_bins={
-            horizon: [
-                ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate) for b in rows
-            ]
-            # Bins dated by New York session: those closed by as_of, never a later day's.
-            for horizon, rows in latest_reliability_bins(
-                as_of_date=last_closed_session_day(request.as_of)
-            ).items()
-        },
+        # Bins dated by New York session: those closed by as_of, never a later day's.
+        reliability_bins=run.reliability_bins(last_closed_session_day(request.as_of)),
         portfolio_position=PortfolioPosition(
             total_value=position.total_value,
             position_value=position.position_value,
@@ -136,9 +200,8 @@ def run_analysis(
         if position
         else None,
     )
-    provider = get_provider()
     try:
-        result = run_engine(engine_request, provider=provider, on_progress=on_progress)
+        result = run.run_engine(engine_request, on_progress)
     except MarketDataError as exc:
         raise DomainError(str(exc), status_code=422) from exc
     if is_enabled(Flag.PORTFOLIO_OPTIMIZER_V2, run_kind=flag_kind, posture=posture):
@@ -146,18 +209,20 @@ def run_analysis(
     cost_bps = (
         position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
     )
-    with transaction.atomic():
+    with write_transaction():
         analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
         evaluate_alerts(
             analysis=analysis,
             previous=previous,
             v2_enabled=is_enabled(Flag.ALERTS_V2, run_kind=flag_kind, posture=posture),
         )
-    try:
-        cache_market_data(result, provider_news=_news_used(result))
-    except DatabaseError:
-        # The cache is a convenience; the stored analysis stands without it.
-        logger.exception("Could not cache market data for %s", request.ticker)
+        # In the same commit (one write to the log, not three), under a savepoint: the cache
+        # is a convenience, and the stored analysis stands without it.
+        try:
+            with transaction.atomic():
+                cache_market_data(result)
+        except DatabaseError:
+            logger.exception("Could not cache market data for %s", request.ticker)
     success_rate = result.analysis["diagnostics"]["agent_success_rate"]
     logger.info(
         "baseline_metrics ticker=%s latency_s=%.3f agent_success_rate=%.2f",
@@ -252,52 +317,3 @@ def create_outcome_rows(analysis: Analysis, result: EngineResult, *, transaction
         )
         for horizon in HORIZONS
     )
-
-
-def _news_used(result: EngineResult) -> list[dict]:
-    news = result.agent_outputs.get("news")
-    return news.data.get("articles", []) if news and news.success else []
-
-
-def cache_market_data(result: EngineResult, *, provider_news: list[dict]) -> None:
-    """Keep the bars and articles an analysis used in price_history and news_cache (no duplicates)."""
-    market = result.agent_outputs.get("market")
-    chart = market.data.get("chart") if market and market.success else None
-    if chart:
-        bars = [
-            PriceBar(
-                ticker=result.ticker,
-                timestamp=session_close(dt.date.fromisoformat(day)),
-                open=o,
-                high=h,
-                low=low,
-                close=c,
-                volume=v,
-            )
-            for day, o, h, low, c, v in zip(
-                chart["dates"],
-                chart["open"],
-                chart["high"],
-                chart["low"],
-                chart["close"],
-                chart["volume"],
-                strict=True,
-            )
-        ]
-        PriceBar.objects.bulk_create(bars, ignore_conflicts=True)
-    if provider_news:
-        NewsArticle.objects.bulk_create(
-            [
-                NewsArticle(
-                    ticker=result.ticker,
-                    published_at=dt.datetime.fromisoformat(a["published_at"]),
-                    title=a["title"],
-                    source=a["source"],
-                    url=a["url"],
-                    summary=a["summary"],
-                    sentiment_score=a["sentiment"],
-                )
-                for a in provider_news
-            ],
-            ignore_conflicts=True,
-        )

@@ -18,18 +18,11 @@ import cProfile
 import datetime as dt
 import json
 import os
-import platform
 import pstats
-import random
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
@@ -37,11 +30,23 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder leads sys.path, and this file is called `analysis` like the
-# app: drop the folder, so that `import analysis` is the app, and put the repository root first.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-sys.path.insert(0, str(REPO_ROOT))
+HERE = Path(__file__).resolve().parent
+# Run as a script, this folder leads sys.path and this file is called `analysis` like the app:
+# drop the folder, so that `import analysis` is the app, and put the repository root first.
+sys.path[:] = [str(HERE.parent), *(p for p in sys.path if Path(p or ".").resolve() != HERE)]
+
+from bench.harness import (  # noqa: E402 - after the path fix above
+    REPO_ROOT,
+    bench_tickers,
+    configure_environment,
+    create_pm_token,
+    machine,
+    migrate,
+    summary,
+    tail,
+    timed_ms,
+    uvicorn_server,
+)
 
 AS_OF = dt.datetime(2025, 6, 13, 21, 0, tzinfo=dt.UTC)  # after the 2025-06-13 close
 AS_OF_DATE = "2025-06-13"  # what the API and the service are given (end of that New York day)
@@ -51,65 +56,6 @@ MIN_SERVICE_TICKERS = 20
 SEED = 20250613
 # Untimed first runs (process, database, server start-up) use tickers outside the timed sets.
 WARM_UP = {"engine": "ZZZZ", "service": "ZZZY", "api": "ZZZX"}
-
-
-# --- set-up --------------------------------------------------------------------------
-
-
-def configure_environment(var_dir: Path) -> Path:
-    """Point Django at `var_dir` before it is imported; overrides any developer `.env` value."""
-    database = var_dir / "bench.db"
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "pmresearch.settings",
-            "PMRESEARCH_VAR_DIR": str(var_dir),
-            "DATABASE_URL": f"sqlite:///{database}",
-            "MARKET_DATA_PROVIDER": "demo",
-            "REDIS_URL": "",
-            "DJANGO_DEBUG": "false",
-            "LOG_LEVEL": "WARNING",  # run_analysis logs one INFO line per run
-            # The service and the API run the same engine as the engine benchmark: contract on.
-            "SIGNAL_CONTRACT_V2_ENABLED": "true",
-        }
-    )
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return database
-
-
-def bench_tickers(count: int) -> list[str]:
-    """`count` distinct, valid, deterministic 3-4 letter symbols (never the index fund)."""
-    generator = random.Random(SEED)  # noqa: S311 - reproducible names, not secrets
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    seen: set[str] = {"SPY", *WARM_UP.values()}
-    symbols: list[str] = []
-    while len(symbols) < count:
-        symbol = "".join(generator.choices(letters, k=generator.choice((3, 4))))
-        if symbol not in seen:
-            seen.add(symbol)
-            symbols.append(symbol)
-    return symbols
-
-
-# --- statistics ----------------------------------------------------------------------
-
-
-def summary(samples_ms: list[float]) -> dict[str, float | int]:
-    """n, median, p95 (linear interpolation between order statistics), min and max, in ms."""
-    ordered = sorted(samples_ms)
-    p95 = statistics.quantiles(ordered, n=100, method="inclusive")[94] if len(ordered) > 1 else ordered[0]
-    return {
-        "n": len(ordered),
-        "median_ms": round(statistics.median(ordered), 3),
-        "p95_ms": round(p95, 3),
-        "min_ms": round(ordered[0], 3),
-        "max_ms": round(ordered[-1], 3),
-    }
-
-
-def timed_ms(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - started) * 1000.0, result
 
 
 # --- 1. the engine -------------------------------------------------------------------
@@ -228,13 +174,6 @@ def _short_path(filename: str) -> str:
 # --- 2. the service ------------------------------------------------------------------
 
 
-def migrate() -> float:
-    from django.core.management import call_command
-
-    elapsed, _ = timed_ms(lambda: call_command("migrate", interactive=False, verbosity=0))
-    return elapsed
-
-
 # The steps of run_analysis, as analysis.services names them (create_outcome_rows runs inside
 # persist_analysis; position_view runs once before the engine and once in create_outcome_rows).
 SERVICE_STEPS = (
@@ -325,73 +264,6 @@ def bench_service(tickers: list[str]) -> dict[str, Any]:
 # --- 3. end to end: POST /api/analyze over uvicorn -----------------------------------
 
 
-def create_pm_token() -> str:
-    from django.contrib.auth import get_user_model
-    from knox.models import AuthToken
-
-    from accounts.roles import Role
-    from accounts.services import grant_role
-
-    user = get_user_model().objects.create_user(username="bench-pm", password=None)
-    grant_role(user=user, role=Role.PM)
-    _, key = AuthToken.objects.create(user=user)
-    return key
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def uvicorn_server(var_dir: Path) -> Iterator[str]:
-    """uvicorn (as in production) over the benchmark database; stopped however the block ends."""
-    port = free_port()
-    log_path = var_dir / "uvicorn.log"
-    command = [
-        sys.executable, "-m", "uvicorn", "pmresearch.asgi:application",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
-    ]  # fmt: skip
-    base_url = f"http://127.0.0.1:{port}"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-            command, cwd=REPO_ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            try:
-                _wait_until_up(base_url, process)
-            except RuntimeError as exc:
-                raise SystemExit(f"{exc}\n--- uvicorn output ---\n{_tail(log_path)}") from exc
-            yield base_url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
-def _wait_until_up(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited with code {process.returncode} before serving")
-        try:
-            with urllib.request.urlopen(f"{base_url}/health", timeout=2):  # noqa: S310 - local http
-                return
-        except urllib.error.HTTPError:
-            return  # it answers, even if degraded
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not answer on {base_url} within {timeout:.0f} s")
-
-
-def _tail(path: Path, lines: int = 40) -> str:
-    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-
-
 def bench_api(tickers: list[str], var_dir: Path) -> dict[str, Any]:
     """POST /api/analyze/{ticker}?as_of=... twice per ticker over one kept-alive connection."""
     import httpx
@@ -411,7 +283,7 @@ def bench_api(tickers: list[str], var_dir: Path) -> dict[str, Any]:
             if response.status_code != 200:
                 raise SystemExit(
                     f"POST /api/analyze/{ticker} answered {response.status_code}: {response.text[:500]}\n"
-                    f"--- uvicorn output ---\n{_tail(var_dir / 'uvicorn.log')}"
+                    f"--- uvicorn output ---\n{tail(var_dir / 'uvicorn.log')}"
                 )
             body = response.json()
             agents = body.get("agent_results") or {}
@@ -436,21 +308,6 @@ def bench_api(tickers: list[str], var_dir: Path) -> dict[str, Any]:
 
 
 # --- report --------------------------------------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        usable = os.cpu_count()
-    return {
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "platform": platform.platform(terse=True),
-        "cpu_count": os.cpu_count(),
-        "usable_cpus": usable,
-    }
 
 
 def print_report(figures: dict[str, Any]) -> None:
@@ -575,7 +432,9 @@ def main(argv: list[str] | None = None) -> int:
 
         django.setup()
         # Separate tickers per section, so "new ticker" is new to the provider and the database.
-        symbols = bench_tickers(args.tickers + 2 * args.service_tickers)
+        symbols = bench_tickers(
+            args.tickers + 2 * args.service_tickers, seed=SEED, exclude=set(WARM_UP.values())
+        )
         engine_set = symbols[: args.tickers]
         service_set = symbols[args.tickers : args.tickers + args.service_tickers]
         api_set = symbols[args.tickers + args.service_tickers :]

@@ -52,7 +52,7 @@ def worker_var_dir(tmp_path: Path) -> Iterator[Path]:
 
 def _sender(var_dir: Path) -> Celery:
     if settings.REDIS_URL:
-        return Celery(broker=settings.REDIS_URL, backend=settings.REDIS_URL)
+        return Celery(broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
     queue = str(var_dir / "celery" / "queue")
     for folder in ("queue", "results"):  # the worker may not have made them yet
         (var_dir / "celery" / folder).mkdir(parents=True, exist_ok=True)
@@ -60,6 +60,8 @@ def _sender(var_dir: Path) -> Celery:
         broker="filesystem://",
         backend=f"file://{var_dir / 'celery' / 'results'}",
         broker_transport_options={"data_folder_in": queue, "data_folder_out": queue},
+        # Not the current app: shared tasks would bind to it for the rest of the session.
+        set_as_current=False,
     )
 
 

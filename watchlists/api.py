@@ -7,6 +7,7 @@ a 400 `{"detail": ...}`, checked before any stream starts.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from accounts.permissions import DeskWriterPermission
 from analysis.api import AGENTS_PARAM, AS_OF_PARAM
 from analysis.models import Analysis, RunKind
 from analysis.serializers import AnalysisResponseSerializer
-from analysis.services import run_analysis
+from analysis.services import RunContext, prepare_run, run_analysis
 from analysis.streams import EventStreamRenderer
 from pmresearch.errors import DomainError
 from rollout.flags import Flag, is_enabled
@@ -160,9 +161,26 @@ class WatchlistAnalyzeView(APIView):
             agents=request.query_params.get("agents"), as_of=request.query_params.get("as_of")
         )
 
+        shared: list[RunContext] = []
+        shared_lock = threading.Lock()
+
         def run(ticker: str) -> Analysis:
+            # Built once, by the first ticker's thread, not here: the stream must start at once.
+            with shared_lock:
+                if not shared:
+                    shared.append(
+                        prepare_run(
+                            as_of=options.as_of,
+                            share_market=True,
+                            engine_processes=settings.WATCHLIST_ENGINE_PROCESSES,
+                        )
+                    )
             return run_analysis(
-                ticker=ticker, agents=list(options.agents), as_of=options.as_of, run_kind=RunKind.WATCHLIST
+                ticker=ticker,
+                agents=list(options.agents),
+                as_of=options.as_of,
+                run_kind=RunKind.WATCHLIST,
+                context=shared[0],
             )
 
         def serialize(analysis: Analysis) -> dict[str, Any]:

@@ -69,6 +69,8 @@ def _filesystem_sender(var_dir: Path) -> Celery:
         broker="filesystem://",
         backend=f"file://{var_dir / 'celery' / 'results'}",
         broker_transport_options={"data_folder_in": queue, "data_folder_out": queue},
+        # Not the current app: shared tasks would bind to it for the rest of the session.
+        set_as_current=False,
     )
 
 
