@@ -13,7 +13,9 @@ Conventions shared by every function in this module:
   window that contains a NaN. A NaN *after* a recursive smoother has started propagates to every
   later value, as it would in any recursive filter.
 * No per-bar Python loops: rolling windows use ``numpy.lib.stride_tricks.sliding_window_view``
-  and the exponential recursions run through ``scipy.signal.lfilter``.
+  and the exponential recursions are evaluated a block of bars at a time in closed form
+  (:func:`first_order_filter`). Not ``scipy.signal.lfilter``: importing ``scipy.signal`` took
+  about a second of every process start, worker processes included.
 * Degenerate inputs that have a defined answer (zero variance, no losses) produce that answer
   without floating-point warnings; nothing here silences warnings globally.
 
@@ -22,11 +24,11 @@ This module deliberately imports nothing from Django so it can be used (and test
 
 from __future__ import annotations
 
+import functools
 import operator
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import lfilter
 
 __all__ = [
     "atr",
@@ -87,8 +89,7 @@ def _seeded_recursion(values: np.ndarray, period: int, alpha: float) -> np.ndarr
 
     The seed ``y[s + period - 1]`` is the simple mean of ``x[s .. s + period - 1]`` where ``s`` is
     the first non-NaN index; everything before it is NaN. The recursion after the seed is a
-    first-order IIR filter, evaluated by :func:`scipy.signal.lfilter` with its initial state set
-    so that the previous output equals the seed.
+    first-order filter started from the seed (:func:`first_order_filter`).
     """
     out = np.full(values.shape[0], np.nan)
     start = _first_valid(values)
@@ -99,11 +100,50 @@ def _seeded_recursion(values: np.ndarray, period: int, alpha: float) -> np.ndarr
     out[seed_idx] = seed
     tail = values[seed_idx + 1 :]
     if tail.size:
-        decay = 1.0 - alpha
-        # Transposed direct form II: y[n] = b0*x[n] + z[n-1], z[n] = -a1*y[n] = decay*y[n].
-        # Starting from z = decay*seed makes the first filtered value alpha*x + decay*seed.
-        out[seed_idx + 1 :], _ = lfilter([alpha], [1.0, -decay], tail, zi=[decay * seed])
+        out[seed_idx + 1 :] = first_order_filter(tail, alpha=alpha, start=seed)
     return out
+
+
+FILTER_BLOCK = 64  # bars per block: a 64 x 64 matrix of powers, never a power above 1
+
+
+@functools.lru_cache(maxsize=64)
+def _decay_powers(decay: float) -> tuple[np.ndarray, np.ndarray]:
+    """(W, p): W[j, k] = decay**(j - k) for k <= j, else 0; p[j] = decay**(j + 1)."""
+    lags = np.arange(FILTER_BLOCK)[:, None] - np.arange(FILTER_BLOCK)[None, :]
+    weights = np.where(lags >= 0, decay ** np.maximum(lags, 0), 0.0)
+    powers = decay ** np.arange(1, FILTER_BLOCK + 1)
+    weights.flags.writeable = powers.flags.writeable = False
+    return weights, powers
+
+
+def first_order_filter(values: np.ndarray, *, alpha: float, start: float) -> np.ndarray:
+    """``y[n] = alpha * x[n] + (1 - alpha) * y[n-1]`` with ``y[-1] = start``.
+
+    Within a block of B bars, ``y[b+j] = decay**(j+1) * y[b-1] + alpha * sum_k decay**(j-k) x[b+k]``:
+    one matrix product for every block's own part, then each block's carry-in from the one
+    before (a loop over blocks, not bars). A NaN propagates forward only, as in the recursion.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    n = x.shape[0]
+    if n == 0:
+        return np.empty(0)
+    decay = 1.0 - alpha
+    nan_at = np.flatnonzero(np.isnan(x))
+    if nan_at.size:  # everything from the first NaN on is NaN
+        head = first_order_filter(x[: nan_at[0]], alpha=alpha, start=start)
+        return np.concatenate([head, np.full(n - nan_at[0], np.nan)])
+    weights, powers = _decay_powers(decay)
+    blocks = -(-n // FILTER_BLOCK)
+    padded = np.zeros(blocks * FILTER_BLOCK)
+    padded[:n] = x
+    own = alpha * (padded.reshape(blocks, FILTER_BLOCK) @ weights.T)
+    carry = np.empty(blocks)
+    previous = start
+    for block in range(blocks):
+        carry[block] = previous
+        previous = own[block, -1] + powers[-1] * previous
+    return (own + carry[:, None] * powers[None, :]).ravel()[:n]
 
 
 def _windows(values: np.ndarray, window: int) -> np.ndarray:

@@ -32,6 +32,7 @@ __all__ = [
     "CsvProvider",
     "DemoProvider",
     "get_provider",
+    "is_custom_provider",
     "normalize_ticker",
     "provider_for",
     "provider_spec",
@@ -92,10 +93,15 @@ def provider_spec(name: str | None = None) -> ProviderSpec:
     return (chosen, "", "")
 
 
+def is_custom_provider(spec: ProviderSpec) -> bool:
+    """A provider class of the deployment's own (`package.module:Class`), not a built-in one."""
+    return ":" in spec[0]
+
+
 def provider_for(spec: ProviderSpec) -> MarketDataProvider:
     """The one provider instance of a configuration (built on first use)."""
     name, directory, options_json = spec
-    if ":" in name:
+    if is_custom_provider(spec):
         return _custom_provider(name, options_json)
     return _provider(name, directory)
 

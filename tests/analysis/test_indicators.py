@@ -523,3 +523,41 @@ def test_inputs_are_not_modified() -> None:
     ind.percentile_rank(close, 5)
     ind.atr(close + 1, close - 1, close)
     np.testing.assert_array_equal(close, before)
+
+
+# =============================================================================================
+# The first-order filter behind ema and wilder_smooth, against the recursion written out
+# =============================================================================================
+
+
+def _recursion(values: np.ndarray, alpha: float, start: float) -> np.ndarray:
+    out, previous = [], start
+    for value in values:
+        previous = alpha * value + (1.0 - alpha) * previous
+        out.append(previous)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("alpha", [2.0 / 3.0, 2.0 / 13.0, 1.0 / 14.0, 2.0 / 201.0])
+@pytest.mark.parametrize("length", [0, 1, 63, 64, 65, 774, 2600])
+def test_first_order_filter_is_the_recursion(alpha: float, length: int) -> None:
+    values = np.random.default_rng(length).normal(100.0, 5.0, length)
+    result = ind.first_order_filter(values, alpha=alpha, start=97.5)
+    assert result.shape == (length,)
+    np.testing.assert_allclose(result, _recursion(values, alpha, 97.5), rtol=1e-12, atol=0)
+
+
+def test_first_order_filter_worked_example() -> None:
+    # y = 0.5 x + 0.5 y[-1] from 10: 0.5*2+5 = 6, 0.5*4+3 = 5, 0.5*0+2.5 = 2.5
+    assert ind.first_order_filter(np.array([2.0, 4.0, 0.0]), alpha=0.5, start=10.0).tolist() == [
+        6.0,
+        5.0,
+        2.5,
+    ]
+
+
+def test_first_order_filter_carries_a_nan_forward_only() -> None:
+    values = np.array([1.0, 2.0, np.nan, 4.0] + [1.0] * 70)
+    result = ind.first_order_filter(values, alpha=0.5, start=0.0)
+    assert result[:2].tolist() == [0.5, 1.25]
+    assert np.isnan(result[2:]).all()

@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -130,10 +131,12 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
     assert sorted(row["ticker"] for row in on_screen) == expected
     assert page.url.endswith(f"/watchlists/{watchlist.pk}/?min_quality={bar_text}")
 
-    response = page.request.get(server_url + csv_link.get_attribute("href"))
-    assert response.status == 200
-    assert response.headers["content-type"].startswith("text/csv")
-    exported = list(csv.DictReader(io.StringIO(response.text())))
+    # The PM's click downloads the file the server names.
+    with page.expect_download() as download_info:
+        csv_link.click()
+    download = download_info.value
+    assert re.fullmatch(r"[\w.-]+\.csv", download.suggested_filename), download.suggested_filename
+    exported = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
     by_rank = sorted(on_screen, key=lambda row: int(row["rank"]))
     assert [row["ticker"] for row in exported] == [row["ticker"] for row in by_rank]
     assert [float(row["ev_score_7d"]) for row in exported] == [float(row["ev"]) for row in by_rank]
