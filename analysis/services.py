@@ -49,6 +49,15 @@ from rollout.flags import RunKind as FlagRunKind
 
 logger = logging.getLogger(__name__)
 
+# The features that change what one analysis computes or stores.
+ANALYSIS_FEATURES = (
+    Flag.SIGNAL_CONTRACT_V2,
+    Flag.COT_PERSISTENCE,
+    Flag.PORTFOLIO_OPTIMIZER_V2,
+    Flag.CALIBRATION_ECONOMICS,
+    Flag.ALERTS_V2,
+)
+
 
 @transaction.atomic
 def delete_analysis(*, analysis_id: int) -> int:
@@ -204,7 +213,13 @@ def run_analysis(
         result = run.run_engine(engine_request, on_progress)
     except MarketDataError as exc:
         raise DomainError(str(exc), status_code=422) from exc
-    if is_enabled(Flag.PORTFOLIO_OPTIMIZER_V2, run_kind=flag_kind, posture=posture):
+    # Which features this analysis ran with, for audits and the rollout gates (a Stage B
+    # gate asks only analyses sized by optimizer v2 for a portfolio_action_v2).
+    features = {
+        flag.value: is_enabled(flag, run_kind=flag_kind, posture=posture) for flag in ANALYSIS_FEATURES
+    }
+    result.analysis["feature_flags"] = features
+    if features[Flag.PORTFOLIO_OPTIMIZER_V2.value]:
         result.analysis["portfolio_action_v2"] = size_with_optimizer(result)
     cost_bps = (
         position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps

@@ -146,8 +146,9 @@ def _date(text: str | None) -> dt.date | None:
 class ReplayProvider:
     """A `MarketDataProvider` over the replay server; thread-safe (one pooled httpx client)."""
 
-    name = "replay"
-    is_demo = True  # the recorded data are the demo market's
+    # The recorded data are the demo market's, and are labelled so wherever they show.
+    name = "demo"
+    is_demo = True
 
     def __init__(self, base_url: str, timeout_s: float = 10.0) -> None:
         self._client = httpx.Client(

@@ -258,14 +258,24 @@ def alert_rule_metrics() -> dict[str, Any]:
 
 
 def portfolio_action_counts(analyses: QuerySet[Analysis]) -> tuple[int, int]:
-    """(parseable, total) `portfolio_action_v2` over the v2 analyses in `analyses`."""
-    actions = (
+    """(parseable, total) `portfolio_action_v2` over the v2 analyses sized by optimizer v2.
+
+    An analysis that recorded PORTFOLIO_OPTIMIZER_V2_ENABLED as off when it ran (Stage A's
+    scheduled v2 analyses, before Stage B turns the optimizer on) was never meant to carry
+    an action and is left out; one that recorded no flags counts, as before the record.
+    """
+    rows = (
         analyses.filter(analysis_schema_version=SchemaVersion.V2)
-        .values_list("analysis_payload__portfolio_action_v2", flat=True)
+        .values_list(
+            "analysis_payload__portfolio_action_v2",
+            f"analysis_payload__feature_flags__{Flag.PORTFOLIO_OPTIMIZER_V2.value}",
+        )
         .iterator(chunk_size=500)
     )
     parseable = total = 0
-    for action in actions:
+    for action, optimizer_on in rows:
+        if optimizer_on is False:
+            continue
         total += 1
         parseable += is_parseable_portfolio_action(action)
     return parseable, total
@@ -329,7 +339,7 @@ def stage_b_gate(parseable: int, v2_total: int, rules: Mapping[str, Any]) -> dic
             hits=parseable,
             total=v2_total,
             minimum=PORTFOLIO_ACTION_PARSEABLE_MIN,
-            what="v2 analyses carry a parseable portfolio_action_v2",
+            what="v2 analyses sized by optimizer v2 carry a parseable portfolio_action_v2",
             empty="no v2 analyses in the window",
         ),
         _check(

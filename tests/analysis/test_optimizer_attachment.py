@@ -19,6 +19,20 @@ def test_it_is_absent_with_the_flag_off(pm_api: Any) -> None:
     assert body["analysis"]["portfolio_action"]["action"]  # the legacy advisory form stays
 
 
+def test_each_analysis_records_the_features_it_ran_with(pm_api: Any, flag: Any) -> None:
+    flag("PORTFOLIO_OPTIMIZER_V2_ENABLED", True)
+    body = pm_api.post("/api/analyze/AAPL?as_of=2025-06-13").json()
+    recorded = Analysis.objects.get(pk=body["analysis_id"]).analysis_payload["feature_flags"]
+    assert recorded == {
+        "SIGNAL_CONTRACT_V2_ENABLED": False,
+        "COT_PERSISTENCE_ENABLED": False,
+        "PORTFOLIO_OPTIMIZER_V2_ENABLED": True,
+        "CALIBRATION_ECONOMICS_ENABLED": False,
+        "ALERTS_V2_ENABLED": False,
+    }
+    assert body["analysis"]["feature_flags"] == recorded
+
+
 def test_it_sizes_the_idea_against_the_portfolio_with_the_flag_on(pm_api: Any, flag: Any) -> None:
     flag("PORTFOLIO_OPTIMIZER_V2_ENABLED", True)
     flag("SIGNAL_CONTRACT_V2_ENABLED", True)

@@ -13,6 +13,7 @@ from django.db import DatabaseError
 
 from analysis.models import Analysis
 from rollout import backfill
+from rollout.backfill import runner  # the run looks its collaborators up here: patch them here
 from tests.rollout.test_backfill_support import (
     bulk_rows,
     legacy_analysis,
@@ -145,7 +146,7 @@ def test_a_real_run_reports_in_the_template_with_a_spot_check(tmp_path: Path) ->
 
 def _break_contract_of(ticker: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Rebuilt contracts of `ticker` come out invalid (a string where a number belongs)."""
-    original = backfill.rebuild_contract
+    original = runner.rebuild_contract
 
     def rebuild(analysis: Analysis, *args: Any, **kwargs: Any) -> backfill.Rebuilt:
         rebuilt = original(analysis, *args, **kwargs)
@@ -153,7 +154,7 @@ def _break_contract_of(ticker: str, monkeypatch: pytest.MonkeyPatch) -> None:
             rebuilt.contract["ev_score_7d"] = "high"
         return rebuilt
 
-    monkeypatch.setattr(backfill, "rebuild_contract", rebuild)
+    monkeypatch.setattr(runner, "rebuild_contract", rebuild)
 
 
 def test_it_exits_non_zero_when_hard_failures_reach_one_percent(
@@ -184,14 +185,14 @@ def test_a_write_failure_is_recorded_and_the_run_continues(
 ) -> None:
     expected = bulk_rows(130)
     victim = Analysis.objects.filter(signal_contract_v2__isnull=True, recommendation__isnull=False).first()
-    original = backfill.write_v2_columns
+    original = runner.write_v2_columns
 
     def write(analysis_id: int, columns: Any) -> bool:
         if analysis_id == victim.pk:
             raise DatabaseError("disk I/O error")
         return original(analysis_id, columns)
 
-    monkeypatch.setattr(backfill, "write_v2_columns", write)
+    monkeypatch.setattr(runner, "write_v2_columns", write)
 
     report = run_backfill(tmp_path, "--batch-size", "25")  # 1 of ~125 eligible: under 1 %, exit 0
 
@@ -213,7 +214,7 @@ class SimulatedCrash(BaseException):
 
 
 def _crash_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int) -> None:
-    original = getattr(backfill, name)
+    original = getattr(runner, name)
     calls = {"n": 0}
 
     def crashing(*args: Any, **kwargs: Any) -> Any:
@@ -222,7 +223,7 @@ def _crash_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int) -> Non
             raise SimulatedCrash(name)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(backfill, name, crashing)
+    monkeypatch.setattr(runner, name, crashing)
 
 
 @pytest.mark.parametrize(
@@ -265,7 +266,7 @@ def test_an_interrupted_run_writes_its_report_and_a_rerun_finishes(
     expected = bulk_rows(30)
     with monkeypatch.context() as patch:
         # Ctrl-C with no handler installed (or a second signal): a KeyboardInterrupt anywhere.
-        original = backfill.rebuild_contract
+        original = runner.rebuild_contract
         calls = {"n": 0}
 
         def rebuild(*args: Any, **kwargs: Any) -> backfill.Rebuilt:
@@ -274,7 +275,7 @@ def test_an_interrupted_run_writes_its_report_and_a_rerun_finishes(
                 raise KeyboardInterrupt
             return original(*args, **kwargs)
 
-        patch.setattr(backfill, "rebuild_contract", rebuild)
+        patch.setattr(runner, "rebuild_contract", rebuild)
         with pytest.raises(CommandError, match="Interrupted") as stopped:
             run_backfill(tmp_path, "--batch-size", "5")
 

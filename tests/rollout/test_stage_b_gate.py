@@ -46,6 +46,27 @@ def test_it_fails_when_an_action_is_missing_or_is_the_optimizer_failure_stub() -
     assert gate["passed"] is False
 
 
+def test_analyses_that_ran_with_the_optimizer_off_are_not_asked_for_an_action() -> None:
+    # Stage A's scheduled v2 analyses, made before Stage B turned the optimizer on.
+    flags_off = {"feature_flags": {"PORTFOLIO_OPTIMIZER_V2_ENABLED": False}, "portfolio_action_v2": None}
+    for _ in range(5):
+        make_analysis(contract=valid_contract(), analysis_payload=flags_off)
+    sized = {
+        "feature_flags": {"PORTFOLIO_OPTIMIZER_V2_ENABLED": True},
+        "portfolio_action_v2": PARSEABLE_ACTION,
+    }
+    for _ in range(2):
+        make_analysis(contract=valid_contract(), analysis_payload=sized)
+    # On, but no action: counted, and it fails the gate.
+    make_analysis(
+        contract=valid_contract(),
+        analysis_payload={"feature_flags": {"PORTFOLIO_OPTIMIZER_V2_ENABLED": True}},
+    )
+    check = _check(_status()["gates"]["stage_b"], "portfolio_action_v2_parseable_coverage")
+    assert check["detail"].startswith("2 of 3 v2 analyses sized by optimizer v2")
+    assert check["passed"] is False
+
+
 def test_it_fails_with_no_v2_analyses() -> None:
     make_analysis(run_kind="interactive")
     check = _check(_status()["gates"]["stage_b"], "portfolio_action_v2_parseable_coverage")
