@@ -63,7 +63,12 @@ def max_overlap(intervals: Sequence[tuple[float, float]]) -> int:
 
 @pytest.fixture(
     scope="module",
-    params=[pytest.param(None, id="default-bound-4"), pytest.param(2, id="env-bound-2")],
+    params=[
+        pytest.param((None, {}), id="default-bound-4"),
+        pytest.param((2, {}), id="env-bound-2"),
+        # The engines in the server's own threads instead of worker processes: the same bound.
+        pytest.param((None, {"WATCHLIST_ENGINE_PROCESSES": "0"}), id="threads-bound-4"),
+    ],
 )
 def probed_server(
     request: pytest.FixtureRequest,
@@ -72,7 +77,7 @@ def probed_server(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ProbedServer]:
     """One uvicorn per configuration: WATCHLIST_CONCURRENCY unset (the default, 4) or set to 2."""
-    configured: int | None = request.param
+    configured: int | None = request.param[0]
     log = tmp_path_factory.mktemp("probe") / "analyses.jsonl"
     env = {
         "MARKET_DATA_PROVIDER": "demo",
@@ -81,6 +86,7 @@ def probed_server(
     }
     if configured is not None:
         env["WATCHLIST_CONCURRENCY"] = str(configured)
+    env.update(request.param[1])
     with django_db_blocker.unblock():
         settings_dict = dict(connection.settings_dict)
     with ExitStack() as stack:
