@@ -134,13 +134,7 @@ class RunContext:
 
     def reliability_bins(self, as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
         if as_of_date not in self._bins:
-            self._bins[as_of_date] = {
-                horizon: [
-                    ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate)
-                    for b in rows
-                ]
-                for horizon, rows in latest_reliability_bins(as_of_date=as_of_date).items()
-            }
+            self._bins[as_of_date] = reliability_bin_rows(as_of_date)
         return self._bins[as_of_date]
 
     def run_engine(self, request: EngineRequest, on_progress: ProgressCallback | None) -> EngineResult:
@@ -150,6 +144,16 @@ class RunContext:
             )
         provider = with_market_context(self.provider, self.market)
         return run_engine(request, provider=provider, on_progress=on_progress)
+
+
+def reliability_bin_rows(as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
+    """Per horizon, the latest stored reliability bins dated on or before `as_of_date`, for the engine."""
+    return {
+        horizon: [
+            ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate) for b in rows
+        ]
+        for horizon, rows in latest_reliability_bins(as_of_date=as_of_date).items()
+    }
 
 
 def prepare_run(

@@ -14,7 +14,7 @@ from analysis import decision, diagnostics, regime, synthesis
 from analysis.engine import ReliabilityBinRow, pick_bin
 from analysis.market_data import last_closed_session_day
 from analysis.models import AgentResult, Analysis
-from calibration.selectors import latest_reliability_bins
+from analysis.services import reliability_bin_rows
 from rollout.backfill.outcomes import (
     SKIPPED_MISSING_AGENT_RESULTS,
     SKIPPED_MISSING_PAYLOAD,
@@ -112,13 +112,7 @@ class ReliabilityCache:
     def bins(self, as_of: dt.datetime) -> dict[int, list[ReliabilityBinRow]]:
         day = last_closed_session_day(as_of)
         if day not in self._by_date:
-            self._by_date[day] = {
-                horizon: [
-                    ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate)
-                    for b in rows
-                ]
-                for horizon, rows in latest_reliability_bins(as_of_date=day).items()
-            }
+            self._by_date[day] = reliability_bin_rows(day)
         return self._by_date[day]
 
 
