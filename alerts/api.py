@@ -1,21 +1,26 @@
 """JSON API for alert rules and notifications: thin views over services and selectors.
 
 Reads are open to every signed-in user; writes (rules, acknowledging) need a PM or an admin
-(the default DeskRolePermission). Every bad input is a 400 `{"detail": ...}`.
+(the default DeskRolePermission). Every bad input is a 400 `{"detail": ...}`. New
+notifications also arrive live over server-sent events (`AlertEventsView`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.http import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alerts import selectors, services
+from alerts import events, selectors, services
 from alerts.models import AlertNotification, AlertRule
 from alerts.serializers import (
     AlertNotificationSerializer,
@@ -174,3 +179,49 @@ class NotificationAcknowledgeView(APIView):
         except AlertNotification.DoesNotExist as exc:
             raise NotFound(f"No notification with id {notification_id}.") from exc
         return Response(AlertNotificationSerializer(notification).data)
+
+
+class JsonWhateverIsAccepted(BaseContentNegotiation):
+    """Answers in JSON whatever the Accept header says.
+
+    An EventSource asks for `text/event-stream`; a refusal (401, 403) must still be the JSON
+    `{"detail": ...}`, never something that looks like a stream.
+    """
+
+    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
+        return parsers[0]
+
+    def select_renderer(
+        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        return renderers[0], renderers[0].media_type
+
+
+class AlertEventsView(APIView):
+    """New alert notifications as server-sent events (django-eventstream's stream).
+
+    Signed-in users (session) and integrators (token) only; DRF authenticates, the library
+    streams the `alerts` channel and checks it again per read (`events.DeskChannelManager`).
+    """
+
+    renderer_classes = [JSONRenderer]
+    content_negotiation_class = JsonWhateverIsAccepted
+
+    @extend_schema(
+        operation_id="alerts_events_stream",
+        summary="New alert notifications, live (server-sent events)",
+        description=(
+            "One `notification` event per new notification: `{notification, unacknowledged, total}`, "
+            "`notification` shaped as in /api/alerts/notifications. Pass the page's current event id "
+            "as `lastEventId` (or the `Last-Event-ID` header) to be replayed what came after it."
+        ),
+        parameters=[
+            OpenApiParameter("lastEventId", str, description="Resume after this event id, e.g. alerts:41")
+        ],
+        responses={(200, "text/event-stream"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request) -> HttpResponseBase:
+        from django_eventstream.views import events as event_stream  # reads settings on import
+
+        # DRF has put the authenticated user (session or token) on the Django request.
+        return event_stream(request._request, channels=[events.CHANNEL])

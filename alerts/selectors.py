@@ -30,7 +30,10 @@ def notifications(
     return found[:limit] if limit is not None else found
 
 
+def unread_count() -> int:
+    # exclude(), not filter(False): legacy rows may hold NULL, which the earlier system read as unread.
+    return AlertNotification.objects.exclude(acknowledged=True).count()
+
+
 def notification_counts() -> dict[str, int]:
-    total = AlertNotification.objects.count()
-    unread = AlertNotification.objects.exclude(acknowledged=True).count()
-    return {"unacknowledged": unread, "total": total}
+    return {"unacknowledged": unread_count(), "total": AlertNotification.objects.count()}

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
-from alerts import engine
+from alerts import engine, events
 from alerts.models import LEGACY_RULE_TYPES, V2_RULE_TYPES, AlertNotification, AlertRule, RuleType
 from analysis.models import Analysis, RunKind
 from analysis.serializers import AnalysisResponseSerializer
@@ -219,7 +219,8 @@ def evaluate_alerts(
     are evaluated only when `v2_enabled` (the caller resolves it for the run's kind, so a
     scheduled run honours SCHEDULED_ALERTS_V2_ENABLED); legacy types always. Replayed history
     (`run_kind="replay"`) raises nothing: it re-runs the past, it is not news. With no previous
-    analysis nothing can cross, so nothing fires.
+    analysis nothing can cross, so nothing fires. Once the transaction commits, each
+    notification is sent live to the pages (`alerts.events`); nothing is sent if it rolls back.
     """
     if previous is None or analysis.run_kind == RunKind.REPLAY:
         return []
@@ -268,4 +269,5 @@ def evaluate_alerts(
                 suggested_action=engine.suggested_action(rule.rule_type, block, ticker=analysis.ticker),
             )
         )
+    events.send_on_commit(notifications)
     return notifications

@@ -1,5 +1,6 @@
 """The Alerts page: rules (create, enable/disable, delete), the notifications feed with its
-unread filter and acknowledge buttons, and a playbook action card per notification.
+unread filter and acknowledge buttons, and a playbook action card per notification. New
+notifications arrive live (static/js/alerts.js): the page fetches each one's feed item here.
 
 Server-rendered; every change is a POST form with CSRF, for PMs and admins only (viewers
 read). Rule input goes through `alerts.services`, like the API's.
@@ -7,14 +8,15 @@ read). Rule input goes through `alerts.services`, like the API's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import can_write
 from alerts import engine, selectors, services
@@ -51,20 +53,9 @@ def _rule_type_options(v2_enabled: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _context(request: HttpRequest) -> dict[str, Any]:
-    v2 = services.alerts_v2_enabled()
-    unread_only = request.GET.get("unread") == "1"
-    rules = [
-        {
-            "rule": rule,
-            "is_v2": rule.rule_type in V2_RULE_TYPES,
-            "active": selectors.rule_is_active(rule, v2_enabled=v2),
-        }
-        for rule in selectors.rules()
-    ]
-    feed = AlertNotificationSerializer(
-        selectors.notifications(unacknowledged_only=unread_only, limit=FEED_LIMIT), many=True
-    ).data
+def _feed_items(notifications: Iterable[AlertNotification]) -> list[dict[str, Any]]:
+    """Notifications as the API shapes them, each with its playbook card's labels."""
+    feed = AlertNotificationSerializer(notifications, many=True).data
     for item in feed:
         action = item["suggested_action"] if isinstance(item["suggested_action"], dict) else None
         item["playbook"] = (
@@ -78,6 +69,21 @@ def _context(request: HttpRequest) -> dict[str, Any]:
             if action
             else None
         )
+    return feed
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    v2 = services.alerts_v2_enabled()
+    unread_only = request.GET.get("unread") == "1"
+    rules = [
+        {
+            "rule": rule,
+            "is_v2": rule.rule_type in V2_RULE_TYPES,
+            "active": selectors.rule_is_active(rule, v2_enabled=v2),
+        }
+        for rule in selectors.rules()
+    ]
+    feed = _feed_items(selectors.notifications(unacknowledged_only=unread_only, limit=FEED_LIMIT))
     return {
         "v2_enabled": v2,
         "rule_types": _rule_type_options(v2),
@@ -90,6 +96,20 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "form": {"ticker": "", "rule_type": "", "threshold": ""},
         "error": None,
     }
+
+
+@require_GET
+def notification_item(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """One notification as the feed shows it, for the page to prepend when it arrives live."""
+    notification = selectors.notifications().filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404("No such notification.")
+    context = {
+        "n": _feed_items([notification])[0],
+        "can_write": can_write(request.user),
+        "unread_only": request.GET.get("unread") == "1",
+    }
+    return render(request, "alerts/_notification.html", context)
 
 
 def _writers_only(request: HttpRequest) -> None:

@@ -232,6 +232,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Server-sent events -------------------------------------------------------------
 
 EVENTSTREAM_STORAGE_CLASS = "django_eventstream.storage.DjangoModelStorage"
+# Channels come from routes only; any signed-in user reads them, anonymous callers none.
+EVENTSTREAM_CHANNELMANAGER_CLASS = "alerts.events.DeskChannelManager"
 if REDIS_URL:
     # django-eventstream wants redis-py keyword arguments, not a URL.
     _parsed = urlparse(REDIS_URL)

@@ -8,6 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from alerts.api import (
+    AlertEventsView,
     AlertRuleDetailView,
     AlertRuleListView,
     NotificationAcknowledgeView,
@@ -17,6 +18,7 @@ from alerts.api import (
 from alerts.views import (
     alerts_page,
     notification_acknowledge,
+    notification_item,
     notifications_acknowledge_all,
     rule_delete,
     rule_disable,
@@ -98,6 +100,7 @@ api_patterns = [
     path("analysis/<str:ticker>/export/csv", HistoryCsvExportView.as_view(), name="api-analysis-export-csv"),
     path("analysis/<str:ticker>/export/pdf", AnalysisPdfExportView.as_view(), name="api-analysis-export-pdf"),
     path("alerts", AlertRuleListView.as_view(), name="api-alerts"),
+    path("alerts/events", AlertEventsView.as_view(), name="api-alert-events"),
     path("alerts/notifications", NotificationListView.as_view(), name="api-alert-notifications"),
     path("alerts/notifications/count", NotificationCountView.as_view(), name="api-alert-notifications-count"),
     path(
@@ -182,6 +185,11 @@ urlpatterns = [
         "alerts/notifications/<int:notification_id>/acknowledge",
         notification_acknowledge,
         name="alert-notification-acknowledge",
+    ),
+    path(
+        "alerts/notifications/<int:notification_id>/item",
+        notification_item,
+        name="alert-notification-item",
     ),
     path(
         "alerts/notifications/acknowledge-all",
