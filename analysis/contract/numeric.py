@@ -11,7 +11,7 @@ from typing import Any
 DECIMALS = 4
 
 
-def _finite(value: Any) -> float | None:
+def finite_number(value: Any) -> float | None:
     """``float(value)`` when it is a finite real number (bools excluded), else None."""
     if value is None or isinstance(value, bool):
         return None
@@ -20,6 +20,9 @@ def _finite(value: Any) -> float | None:
     except (TypeError, ValueError):
         return None
     return number if math.isfinite(number) else None
+
+
+_finite = finite_number  # the name the contract's modules use
 
 
 def _clamp(value: float, low: float, high: float) -> float:

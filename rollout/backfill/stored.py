@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from analysis.agents import macro as macro_agent
 from analysis.agents import market as market_agent
 from analysis.agents import technical as technical_agent
 from analysis.agents.base import hours_between
+from analysis.contract.numeric import finite_number
 from analysis.market_data import session_close
 from analysis.models import AgentResult
 
@@ -28,15 +28,7 @@ class _Agent:
     duration_seconds: float
 
 
-def _num(value: Any) -> float | None:
-    """A finite float (bools excluded), else None."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+_num = finite_number  # a finite float (bools excluded), else None
 
 
 def _mapping(value: Any) -> dict[str, Any]:
