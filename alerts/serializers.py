@@ -85,7 +85,7 @@ class RuleQuerySerializer(serializers.Serializer):
     }
 )
 class SuggestedActionField(serializers.JSONField):
-    pass
+    """The playbook action, a JSON object: its shape is the schema declared above."""
 
 
 class AlertNotificationSerializer(serializers.ModelSerializer):

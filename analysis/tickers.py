@@ -10,7 +10,7 @@ _TICKER = re.compile(r"^([A-Z]{1,5})(?:[.\-/]([A-Z]{1,2}))?$")
 
 
 class InvalidTicker(ValueError):
-    pass
+    """Not a US equity ticker symbol; the message says why and is safe to show."""
 
 
 def normalise_ticker(raw: object) -> str:

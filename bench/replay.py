@@ -18,6 +18,7 @@ after the `as_of` it is asked about, and answers "no data" for snapshots recorde
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -252,9 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"cannot read {args.data}: {exc}")
     server = make_server(answers, port=args.port, delay_s=args.delay_ms / 1000.0)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C is how it is stopped
+            server.serve_forever()
     finally:
         server.server_close()
     return 0

@@ -365,11 +365,10 @@ def stop_on_signals(backfill: Backfill) -> Iterator[None]:
         backfill.stop_requested = signal.Signals(signum).name
 
     previous: dict[int, Any] = {}
-    try:
+    # Outside the main thread signal() raises ValueError: no handlers, the defaults apply.
+    with contextlib.suppress(ValueError):
         for signum in (signal.SIGINT, signal.SIGTERM):
             previous[signum] = signal.signal(signum, handler)
-    except ValueError:  # not the main thread: no handlers, the defaults apply
-        pass
     try:
         yield
     finally:
