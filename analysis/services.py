@@ -121,8 +121,9 @@ class RunContext:
     A run (a watchlist's "analyse all") analyses many tickers as of one moment: the flag
     posture, the reliability bins and the market context (index series, macro snapshot) are
     the same for all of them. `engine_processes` > 0 runs each engine in a worker process
-    (`analysis.engine_pool`), so a run's analyses use every core. A flag flipped during a
-    run applies from the next run.
+    (`analysis.engine_pool`), so a run's analyses use every core; a worker reports no
+    per-agent progress, so streams that show it (one analysis, live) run in process. A flag
+    flipped during a run applies from the next run.
     """
 
     posture: dict[str, bool]
