@@ -259,7 +259,7 @@ def holding_for(ticker: str) -> PortfolioHolding | None:
 
 
 def portfolio_snapshot() -> dict:
-    """The book as plain data, the shape `portfolio.services.build_optimizer_inputs` takes."""
+    """The book as plain data, the shape `portfolio.sizing.build_optimizer_inputs` takes."""
     profile = profile_for_reading()
     return {
         "profile": {
