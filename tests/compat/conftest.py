@@ -1,0 +1,25 @@
+"""Fixtures of the compatibility suite: an integrator's token client on the demo market."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from knox.models import AuthToken
+from rest_framework.test import APIClient
+
+from accounts.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def demo_provider(settings: Any) -> None:
+    settings.MARKET_DATA_PROVIDER = "demo"
+
+
+@pytest.fixture
+def api(make_user: Any) -> APIClient:
+    """A client as the earlier system's clients call it: JSON, with a token (an admin's, so every route answers)."""
+    user = make_user(Role.ADMIN, username="integrator")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")
+    return client
