@@ -19,8 +19,8 @@ ALLOWED_DIFFERENCES: dict[str, str] = {
         '`"500: database is locked"`).'
     ),
     "no chain of thought": (
-        "The synthesis's reasoning is a short rationale; a chain of thought is stored and shown "
-        "only when an admin turns COT persistence on."
+        "`reasoning` and `solution_agent_reasoning` carry a short rationale built from the "
+        "evidence, never a model's chain of thought."
     ),
     "authentication": (
         "Every route but `/health` and the login page needs a session or a token; the earlier "
