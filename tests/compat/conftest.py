@@ -18,7 +18,7 @@ def demo_provider(settings: Any) -> None:
 
 @pytest.fixture
 def api(make_user: Any) -> APIClient:
-    """A client as the earlier system's clients call it: JSON, with a token (an admin's, so every route answers)."""
+    """An integrator's client: JSON with a token (an admin's, so every route answers)."""
     user = make_user(Role.ADMIN, username="integrator")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(user=user)[1]}")

@@ -10,8 +10,8 @@ lists the differences that are kept on purpose.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from asgiref.sync import async_to_sync
 from rest_framework.test import APIClient
@@ -60,7 +60,8 @@ def send(
 
 def body_of(response: Any) -> str:
     if not getattr(response, "streaming", False):
-        return response.content.decode()
+        # Binary bodies (the PDF export) come back with their undecodable bytes replaced.
+        return response.content.decode(errors="replace")
     if getattr(response, "is_async", False):
         # Consumed here as an ASGI server would; the view's blocking work runs
         # through sync_to_async on this (the test's) thread and connection.
@@ -82,10 +83,11 @@ def replay(
     ignore: tuple[str, ...] = (),
     allow_empty: tuple[str, ...] = (),
     allow_null: tuple[str, ...] = (),
+    headers: dict[str, str] | None = None,
 ) -> Any:
     """Replay recording `name` and return what came back (parsed JSON, events, or text)."""
     recording = load(name)
-    response = send(client, recording, path=path, query=query, body=body)
+    response = send(client, recording, path=path, query=query, body=body, headers=headers)
     text = body_of(response)
     assert response.status_code == recording.status, (
         f"{name}: status {response.status_code}, recorded {recording.status}: {text[:500]}"
@@ -101,7 +103,9 @@ def replay(
     expected = recording.response_body
     if recording.status == 422 and detail_for_422_is_a_string(expected, actual):
         return actual
-    problems = shape_differences(expected, actual, ignore=ignore, allow_empty=allow_empty, allow_null=allow_null)
+    problems = shape_differences(
+        expected, actual, ignore=ignore, allow_empty=allow_empty, allow_null=allow_null
+    )
     assert not problems, f"{name}: shape differs from the recording:\n  " + "\n  ".join(problems)
     return actual
 

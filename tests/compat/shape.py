@@ -11,16 +11,32 @@ only their JSON types, so timestamps, ids and numbers may differ. The rules:
   but a recorded float accepts an integer (JSON numbers; `12.0` vs `12`);
 - a recorded 0/1 accepts true/false: one of the allowed differences
   (`allowed.py`, "booleans");
-- lists: each item we send is held against the recorded items (the first
-  recorded item whose shape it fits, else the first one); an empty recorded
-  list says nothing about its items; an empty list of ours where the
-  recording has items is reported, since the test built the state for them.
+- lists: each item we send is held against all the recorded items merged:
+  a key every recorded item has is required, a key only some have is compared
+  when present, a value null in some recorded item may be null in ours; an
+  empty recorded list says nothing about its items; an empty list of ours where
+  the recording has items is reported, since the test built the state for them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class _Nullable:
+    """A value some recorded item had as null: null is fine, anything else is compared."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class _Optional:
+    """A key only some recorded items had: compared when present."""
+
+    value: Any
 
 
 def json_type(value: Any) -> str:
@@ -71,6 +87,10 @@ def _compare(
     allow_null: set[str],
     out: list[str],
 ) -> None:
+    if isinstance(recorded, _Nullable):
+        if actual is None:
+            return
+        recorded = recorded.value
     if path in ignore or recorded is None:
         return
     where = path or "<root>"
@@ -89,6 +109,10 @@ def _compare(
     if want == "object":
         for key, value in recorded.items():
             child = f"{path}.{key}" if path else key
+            if isinstance(value, _Optional):
+                if key not in actual:
+                    continue
+                value = value.value
             if key not in actual:
                 if child not in ignore:
                     out.append(f"{child}: missing")
@@ -102,20 +126,33 @@ def _compare(
                 out.append(f"{where}: expected items, got an empty list")
             return
         item_path = f"{path}[]"
+        template = _merge(recorded)
         for item in actual:
-            _compare(_closest(recorded, item), item, item_path, ignore, allow_empty, allow_null, out)
+            _compare(template, item, item_path, ignore, allow_empty, allow_null, out)
 
 
-def _closest(recorded_items: list[Any], item: Any) -> Any:
-    """The recorded item `item` is meant to match: one of its type with the most shared keys."""
-    same_type = [r for r in recorded_items if json_type(r) == json_type(item)] or recorded_items
-    if isinstance(item, dict):
-        return max(
-            (r for r in same_type if isinstance(r, dict)),
-            key=lambda r: len(set(r) & set(item)) - len(set(r) - set(item)),
-            default=same_type[0],
-        )
-    return same_type[0]
+def _merge(values: list[Any]) -> Any:
+    """One template for recorded siblings (list items), keeping what every one of them promises."""
+    present = [value for value in values if value is not None]
+    if not present:
+        return None
+    merged: Any
+    if all(isinstance(value, dict) for value in present):
+        merged = {}
+        for key in dict.fromkeys(key for value in present for key in value):
+            found = [value[key] for value in present if key in value]
+            child = _merge(found)
+            if child is not None and any(item is None for item in found):
+                child = _Nullable(child)
+            merged[key] = child if len(found) == len(present) else _Optional(child)
+    elif all(isinstance(value, list) for value in present):
+        merged = [item for value in present for item in value]
+    elif all(json_type(value) in ("int", "float") for value in present):
+        # A column that held 3 in one row and 2.5 in another is a float column.
+        merged = next((value for value in present if isinstance(value, float)), present[0])
+    else:
+        merged = present[0]
+    return merged
 
 
 def parse_sse(text: str) -> list[tuple[str, str]]:
