@@ -1,8 +1,10 @@
 """JSON API for alert rules and notifications: thin views over services and selectors.
 
 Reads are open to every signed-in user; writes (rules, acknowledging) need a PM or an admin
-(the default DeskRolePermission). Every bad input is a 400 `{"detail": ...}`. New
-notifications also arrive live over server-sent events (`AlertEventsView`).
+(the default DeskRolePermission). The routes answer as the earlier API did: every success is a
+200 (creates and deletes too), a handler's own check is a 400 `{"detail": ...}` with the earlier
+message, a declared bound of a query field a 422; our richer keys sit beside the earlier ones.
+New notifications also arrive live over server-sent events (`AlertEventsView`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from typing import Any
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 from alerts import events, selectors, services
 from alerts.models import AlertNotification, AlertRule
 from alerts.serializers import (
+    AcknowledgedSerializer,
     AlertNotificationSerializer,
     AlertRuleListSerializer,
     AlertRuleSerializer,
@@ -34,7 +36,7 @@ from alerts.serializers import (
     RuleQuerySerializer,
 )
 from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from pmresearch.errors import DomainError, validated_or_422
 
 
 def _ticker_filter(raw: str | None) -> str | None:
@@ -49,7 +51,7 @@ def _ticker_filter(raw: str | None) -> str | None:
 def _rule_or_404(rule_id: int) -> AlertRule:
     rule = AlertRule.objects.filter(pk=rule_id).first()
     if rule is None:
-        raise NotFound(f"No alert rule with id {rule_id}.")
+        raise NotFound(f"Alert rule {rule_id} not found")
     return rule
 
 
@@ -60,17 +62,18 @@ def _rule_data(rule: AlertRule, v2_enabled: bool) -> dict[str, Any]:
 class AlertRuleListView(APIView):
     @extend_schema(
         operation_id="alerts_rules_list",
-        summary="Every alert rule (v2 rules stay listed with active=false while ALERTS_V2_ENABLED is off)",
+        summary="Every alert rule, newest first (v2 rules listed as inactive while ALERTS_V2_ENABLED is off)",
         parameters=[RuleQuerySerializer],
         responses=AlertRuleListSerializer,
     )
     def get(self, request: Request) -> Response:
         ticker = _ticker_filter(request.query_params.get("ticker"))
         v2 = services.alerts_v2_enabled()
-        found = list(selectors.rules(ticker=ticker))
+        found = list(selectors.rules(ticker=ticker).order_by("-created_at", "-id"))
         return Response(
             {
                 "rules": AlertRuleSerializer(found, many=True, context={"v2_enabled": v2}).data,
+                "total_count": len(found),
                 "count": len(found),
                 "alerts_v2_enabled": v2,
                 "rule_types": services.accepted_rule_types(v2_enabled=v2),
@@ -80,13 +83,14 @@ class AlertRuleListView(APIView):
     @extend_schema(
         operation_id="alerts_rules_create",
         summary="Create an alert rule (PMs and admins); v2 rule types need ALERTS_V2_ENABLED",
+        description="200 with the rule. An identical rule is created again with a new id.",
         request=RuleInputSerializer,
-        responses={201: AlertRuleSerializer},
+        responses=AlertRuleSerializer,
     )
     def post(self, request: Request) -> Response:
         v2 = services.alerts_v2_enabled()
         rule = services.create_rule(data=request.data, v2_enabled=v2)
-        return Response(_rule_data(rule, v2), status=status.HTTP_201_CREATED)
+        return Response(_rule_data(rule, v2))
 
 
 class AlertRuleDetailView(APIView):
@@ -125,7 +129,7 @@ class AlertRuleDetailView(APIView):
         responses=DeletedRuleSerializer,
     )
     def delete(self, request: Request, rule_id: int) -> Response:
-        return Response({"deleted_id": services.delete_rule(rule=_rule_or_404(rule_id))})
+        return Response({"success": True, "deleted_id": services.delete_rule(rule=_rule_or_404(rule_id))})
 
 
 class NotificationListView(APIView):
@@ -136,12 +140,10 @@ class NotificationListView(APIView):
         responses=NotificationListSerializer,
     )
     def get(self, request: Request) -> Response:
-        query = NotificationQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
+        params = validated_or_422(NotificationQuerySerializer(data=request.query_params))
         found = list(
             selectors.notifications(
-                unacknowledged_only=params["unacknowledged_only"],
+                unacknowledged_only=params["unacknowledged"] or params["unacknowledged_only"],
                 ticker=_ticker_filter(params.get("ticker")),
                 limit=params["limit"],
             )
@@ -150,6 +152,7 @@ class NotificationListView(APIView):
         return Response(
             {
                 "notifications": AlertNotificationSerializer(found, many=True).data,
+                "total_count": len(found),
                 "count": len(found),
                 **counts,
             }
@@ -159,11 +162,12 @@ class NotificationListView(APIView):
 class NotificationCountView(APIView):
     @extend_schema(
         operation_id="alerts_notifications_count",
-        summary="How many notifications there are, and how many are unread",
+        summary="How many notifications are unread (`count`), with the unread and total counts",
         responses=NotificationCountSerializer,
     )
     def get(self, request: Request) -> Response:
-        return Response(selectors.notification_counts())
+        counts = selectors.notification_counts()
+        return Response({"count": counts["unacknowledged"], **counts})
 
 
 class NotificationAcknowledgeView(APIView):
@@ -171,14 +175,14 @@ class NotificationAcknowledgeView(APIView):
         operation_id="alerts_notifications_acknowledge",
         summary="Mark a notification read (PMs and admins); acknowledging twice is harmless",
         request=None,
-        responses=AlertNotificationSerializer,
+        responses=AcknowledgedSerializer,
     )
     def post(self, request: Request, notification_id: int) -> Response:
         try:
             notification = services.acknowledge(notification_id=notification_id)
         except AlertNotification.DoesNotExist as exc:
-            raise NotFound(f"No notification with id {notification_id}.") from exc
-        return Response(AlertNotificationSerializer(notification).data)
+            raise NotFound(f"Notification {notification_id} not found") from exc
+        return Response(AcknowledgedSerializer(notification).data)
 
 
 class JsonWhateverIsAccepted(BaseContentNegotiation):

@@ -326,6 +326,24 @@ def suggested_action(
     }
 
 
+def action_text(playbook: Mapping[str, Any] | str | None) -> str | None:
+    """The playbook as one plain sentence or two: what `suggested_action` says as a string.
+
+    The earlier clients render `suggested_action` as text; the card itself is the
+    `playbook` object. A legacy row that stored text already gives that text back.
+    """
+    if playbook is None or isinstance(playbook, str):
+        return playbook
+    if not isinstance(playbook, Mapping):
+        return None
+    parts = [str(playbook.get("headline") or "").strip()]
+    steps = playbook.get("steps")
+    if isinstance(steps, Sequence) and not isinstance(steps, str) and steps:
+        parts.append(str(steps[0]).strip())
+    sentences = [part if part.endswith((".", "!", "?")) else f"{part}." for part in parts if part]
+    return " ".join(sentences) or None
+
+
 def _from_optimizer(optimizer: Mapping[str, Any], subject: str) -> tuple[str, str, list[str]]:
     """From `portfolio.optimizer`'s `portfolio_action_v2` (weights are fractions of the book)."""
     action = str(optimizer["action"]).lower()

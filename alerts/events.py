@@ -3,7 +3,8 @@
 Each notification an analysis raises is sent as one `notification` event once the transaction
 that stored it commits (never when it rolls back), its data the notification exactly as the
 notifications API shapes it plus the desk's counts:
-`{"notification": {...}, "unacknowledged": n, "total": m}`. A failure to send is logged and
+`{"notification": {...}, "unacknowledged": n, "total": m}` (as there, `suggested_action` is the
+earlier text and the playbook card is `playbook`). A failure to send is logged and
 never reaches the analysis: the notification is stored and shows on the next page load.
 
 django-eventstream stores every event (DjangoModelStorage), so a page that connects from the

@@ -38,12 +38,32 @@ def accepted_rule_types(*, v2_enabled: bool) -> list[str]:
     return [t.value for t in RuleType if v2_enabled or t in LEGACY_RULE_TYPES]
 
 
+def invalid_rule_type_message(*, v2_enabled: bool) -> str:
+    """The earlier API's refusal of a rule type, listing (sorted) the types allowed now."""
+    return "Invalid rule_type. Valid: " + ", ".join(sorted(accepted_rule_types(v2_enabled=v2_enabled)))
+
+
 def v2_gate_message(rule_type: str) -> str:
-    legacy = ", ".join(t.value for t in LEGACY_RULE_TYPES)
+    """A v2 type while ALERTS_V2_ENABLED is off: refused as the earlier API did, as not valid now."""
+    return invalid_rule_type_message(v2_enabled=False)
+
+
+def v2_locked_message(rule_type: str) -> str:
+    """A stored v2 rule changed (beyond enabling or disabling) while ALERTS_V2_ENABLED is off."""
     return (
-        f"Rule type {rule_type} needs {V2_FLAG}; it is off, so only the legacy rule types "
-        f"({legacy}) can be created or changed."
+        f"Rule type {rule_type} needs {V2_FLAG}; it is off, so a stored {rule_type} rule can only be "
+        "enabled, disabled or deleted."
     )
+
+
+def missing_threshold_message(*, v2_enabled: bool) -> str:
+    if v2_enabled:
+        return "threshold required for score/confidence/ev/data_quality/calibration_drop rules"
+    return "threshold required for score/confidence rules"
+
+
+NO_FIELDS_MESSAGE = "No fields to update"
+RULE_FIELDS = ("ticker", "rule_type", "threshold", "enabled")
 
 
 @dataclass(frozen=True)
@@ -73,23 +93,22 @@ def clean_rule(
             symbol = normalise_ticker(ticker)
         except InvalidTicker as exc:
             raise DomainError(str(exc)) from exc
-    accepted = accepted_rule_types(v2_enabled=v2_enabled)
-    if rule_type is None or rule_type == "":
-        raise DomainError("rule_type is required: one of " + ", ".join(accepted) + ".")
     if not isinstance(rule_type, str) or rule_type not in RuleType.values:
-        shown = str(rule_type)[:40]
-        raise DomainError(f"Unknown rule_type '{shown}': use one of " + ", ".join(accepted) + ".")
+        raise DomainError(invalid_rule_type_message(v2_enabled=v2_enabled))
     gated = rule_type in V2_RULE_TYPES and not v2_enabled
-    if gated and existing is None:
+    if gated and (existing is None or rule_type != existing.rule_type):
         raise DomainError(v2_gate_message(rule_type))
     unchanged = existing is not None and (rule_type, threshold) == (existing.rule_type, existing.threshold)
+    blank = threshold is None or (isinstance(threshold, str) and not threshold.strip())
+    if blank and rule_type not in engine.NO_THRESHOLD and not unchanged:
+        raise DomainError(missing_threshold_message(v2_enabled=v2_enabled))
     try:
         value = threshold if unchanged else engine.clean_threshold(rule_type, threshold)
     except engine.InvalidThreshold as exc:
         raise DomainError(str(exc)) from exc
     fields = RuleFields(ticker=symbol, rule_type=rule_type, threshold=value)
     if gated and existing is not None and fields != _fields_of(existing):
-        raise DomainError(v2_gate_message(rule_type))
+        raise DomainError(v2_locked_message(rule_type))
     return fields
 
 
@@ -109,17 +128,6 @@ def _body(data: object) -> Mapping[str, Any]:
     return data
 
 
-def _refuse_duplicate(fields: RuleFields, *, exclude_id: int | None = None) -> None:
-    same = AlertRule.objects.filter(
-        ticker=fields.ticker, rule_type=fields.rule_type, threshold=fields.threshold
-    )
-    if exclude_id is not None:
-        same = same.exclude(pk=exclude_id)
-    if same.exists():
-        shown = f" {fields.threshold:g}" if fields.threshold is not None else ""
-        raise DomainError(f"A {fields.rule_type}{shown} rule for {fields.ticker} already exists.")
-
-
 def create_rule(*, data: object, v2_enabled: bool | None = None) -> AlertRule:
     """A new rule from {ticker, rule_type, threshold, enabled}; enabled defaults to true."""
     body = _body(data)
@@ -131,7 +139,7 @@ def create_rule(*, data: object, v2_enabled: bool | None = None) -> AlertRule:
         v2_enabled=v2,
     )
     enabled = _clean_enabled(body["enabled"]) if "enabled" in body else True
-    _refuse_duplicate(fields)
+    # An identical rule is created again with a new id, as the earlier API did (no 409).
     return AlertRule.objects.create(
         ticker=fields.ticker, rule_type=fields.rule_type, threshold=fields.threshold, enabled=enabled
     )
@@ -144,6 +152,8 @@ def update_rule(*, rule: AlertRule, data: object, v2_enabled: bool | None = None
     body sends one (which is then refused).
     """
     body = _body(data)
+    if not any(key in body for key in RULE_FIELDS):
+        raise DomainError(NO_FIELDS_MESSAGE)
     v2 = alerts_v2_enabled() if v2_enabled is None else v2_enabled
     rule_type = body.get("rule_type", rule.rule_type)
     if "threshold" in body:
@@ -160,8 +170,6 @@ def update_rule(*, rule: AlertRule, data: object, v2_enabled: bool | None = None
         existing=rule,
     )
     enabled = _clean_enabled(body["enabled"]) if "enabled" in body else rule.enabled
-    if fields != _fields_of(rule):
-        _refuse_duplicate(fields, exclude_id=rule.pk)
     rule.ticker, rule.rule_type, rule.threshold = fields.ticker, fields.rule_type, fields.threshold
     rule.enabled = enabled
     rule.save()
@@ -248,6 +256,10 @@ def evaluate_alerts(
     for rule, trigger in fired:
         context = {
             **trigger.context,
+            # The earlier keys of trigger_context, beside ours.
+            "event": trigger.message,
+            "previous_value": trigger.previous_value,
+            "current_value": trigger.current_value,
             "rule_id": rule.pk,
             "analysis_id": analysis.pk,
             "previous_analysis_id": previous.pk,

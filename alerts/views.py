@@ -54,10 +54,10 @@ def _rule_type_options(v2_enabled: bool) -> list[dict[str, Any]]:
 
 
 def _feed_items(notifications: Iterable[AlertNotification]) -> list[dict[str, Any]]:
-    """Notifications as the API shapes them, each with its playbook card's labels."""
+    """Notifications as the API shapes them, each playbook card (`playbook`) with its labels."""
     feed = AlertNotificationSerializer(notifications, many=True).data
     for item in feed:
-        action = item["suggested_action"] if isinstance(item["suggested_action"], dict) else None
+        action = item["playbook"] if isinstance(item["playbook"], dict) else None
         item["playbook"] = (
             {
                 **action,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -16,15 +18,25 @@ from rest_framework.views import APIView
 from accounts.permissions import DeskWriterPermission
 from analysis.contract import load_contract_schema
 from analysis.engine import ProgressCallback
-from analysis.exports import analysis_pdf, export_filename, history_csv
-from analysis.filters import DetailedHistoryQuerySerializer, HistoryQuerySerializer, apply_history_filters
+from analysis.exports import analysis_csv, analysis_pdf, export_filename, history_csv
+from analysis.filters import (
+    HANDLER_CHECKED,
+    RECOMMENDATION_MESSAGE,
+    DetailedHistoryQuerySerializer,
+    HistoryQuerySerializer,
+    apply_history_filters,
+)
 from analysis.models import Analysis
-from analysis.selectors import analysed_tickers, history_for, latest_for
-from analysis.serializers import AnalysisHistoryItemSerializer, AnalysisResponseSerializer
+from analysis.selectors import history_for, stored_analysis_for, ticker_summaries
+from analysis.serializers import (
+    AnalysisHistoryItemSerializer,
+    AnalysisResponseSerializer,
+    StoredAnalysisSerializer,
+)
 from analysis.services import delete_analysis, parse_analysis_request, run_analysis
 from analysis.streams import EventStreamRenderer, analysis_events
 from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from pmresearch.errors import DomainError, InvalidInput, validated_or_422
 
 AGENTS_PARAM = OpenApiParameter(
     "agents",
@@ -63,6 +75,13 @@ class AnalyzeStreamView(APIView):
     renderer_classes = [EventStreamRenderer, JSONRenderer]
     permission_classes = [DeskWriterPermission]
 
+    def handle_exception(self, exc: Exception) -> Response:
+        """Bad input (and refusals) answer as JSON before any stream starts, whatever was accepted."""
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
     @extend_schema(
         summary="Run one analysis and stream its progress (server-sent events)",
         parameters=[AGENTS_PARAM, AS_OF_PARAM],
@@ -92,83 +111,189 @@ class AnalyzeStreamView(APIView):
 
 
 class LatestAnalysisView(APIView):
-    @extend_schema(summary="The latest stored analysis of a ticker", responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        summary="The latest stored analysis of a ticker, with its agents and sentiment factors",
+        responses=OpenApiTypes.OBJECT,
+    )
     def get(self, request: Request, ticker: str) -> Response:
         symbol = ticker_or_400(ticker)
-        analysis = latest_for(symbol)
+        analysis = stored_analysis_for(symbol)
         if analysis is None:
-            raise NotFound(f"No analysis of {symbol} yet.")
-        return Response(AnalysisResponseSerializer(analysis).data)
-
-
-def _history_response(ticker: str, params: dict, filtered: bool) -> Response:
-    queryset = history_for(ticker)
-    if filtered:
-        queryset = apply_history_filters(queryset, params)
-    total = queryset.count()
-    page = queryset[params["offset"] : params["offset"] + params["limit"]]
-    return Response(
-        {
-            "ticker": ticker,
-            "analyses": AnalysisHistoryItemSerializer(page, many=True).data,
-            "total_count": total,
-            "limit": params["limit"],
-            "offset": params["offset"],
-        }
-    )
+            raise NotFound(f"No analysis found for {symbol}")
+        return Response(StoredAnalysisSerializer(analysis, context={"detail": True}).data)
 
 
 class HistoryView(APIView):
     @extend_schema(
-        summary="A ticker's analyses, newest first",
+        summary="A ticker's analyses, newest first (limit 1..100, default 10)",
         parameters=[HistoryQuerySerializer],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
-        query = HistoryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return _history_response(ticker_or_400(ticker), query.validated_data, filtered=False)
+        params = validated_or_422(HistoryQuerySerializer(data=request.query_params))
+        symbol = ticker_or_400(ticker)
+        limit, offset = params["limit"], params["offset"]
+        if not 1 <= limit <= 100:
+            raise DomainError("Limit must be between 1 and 100")
+        queryset = history_for(symbol)
+        items = AnalysisHistoryItemSerializer(queryset[offset : offset + limit], many=True).data
+        return Response(
+            {
+                "ticker": symbol,
+                "analyses": items,
+                # The earlier meaning: the length of the list returned.
+                "total_count": len(items),
+                "total_matching": queryset.count(),
+                "limit": limit,
+                "offset": offset,
+            }
+        )
+
+
+def detailed_history_params(query_params: Any) -> dict[str, Any]:
+    """The detailed-history filters; a handler-checked field is a 400, a declared bound a 422."""
+    query = DetailedHistoryQuerySerializer(data=query_params)
+    if query.is_valid():
+        return dict(query.validated_data)
+    errors = query.errors
+    if "recommendation" in errors:
+        raise DomainError(RECOMMENDATION_MESSAGE)
+    if set(errors) & (HANDLER_CHECKED | {"non_field_errors"}):
+        raise serializers.ValidationError(errors)
+    raise InvalidInput(errors)
 
 
 class DetailedHistoryView(APIView):
     @extend_schema(
-        summary="A ticker's analyses filtered by date, call, EV, calibrated confidence, quality, regime",
+        summary="A ticker's stored analyses by date, call, EV, calibrated confidence, quality, regime",
         parameters=[DetailedHistoryQuerySerializer],
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
-        query = DetailedHistoryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return _history_response(ticker_or_400(ticker), query.validated_data, filtered=True)
+        params = detailed_history_params(request.query_params)
+        symbol = ticker_or_400(ticker)
+        queryset = apply_history_filters(history_for(symbol), params)
+        total = queryset.count()
+        offset, limit = params["offset"], params["limit"]
+        page = queryset.prefetch_related("outcomes")[offset : offset + limit]
+        items = StoredAnalysisSerializer(page, many=True, context={"outcomes": True}).data
+        return Response(
+            {
+                "ticker": symbol,
+                "items": items,
+                # Every matching row, not the page: the pager's total.
+                "total_count": total,
+                "has_more": offset + len(items) < total,
+                "limit": limit,
+                "offset": offset,
+            }
+        )
 
 
 class TickerListView(APIView):
     @extend_schema(
-        summary="Tickers that have analyses",
+        summary="Tickers that have analyses, most recently analysed first",
         responses=inline_serializer(
             "TickerList",
             fields={
-                "tickers": serializers.ListField(child=serializers.CharField()),
-                "count": serializers.IntegerField(),
+                "tickers": inline_serializer(
+                    "TickerSummary",
+                    fields={
+                        "ticker": serializers.CharField(),
+                        "analysis_count": serializers.IntegerField(),
+                        "latest_recommendation": serializers.CharField(allow_null=True),
+                        "latest_timestamp": serializers.DateTimeField(),
+                    },
+                    many=True,
+                ),
+                "total_count": serializers.IntegerField(),
             },
         ),
     )
     def get(self, request: Request) -> Response:
-        tickers = analysed_tickers()
-        return Response({"tickers": tickers, "count": len(tickers)})
+        tickers = [
+            {
+                "ticker": row["ticker"],
+                "analysis_count": row["analysis_count"],
+                "latest_recommendation": row["latest_recommendation"],
+                "latest_timestamp": row["latest_timestamp"].isoformat(),
+            }
+            for row in ticker_summaries()
+        ]
+        return Response({"tickers": tickers, "total_count": len(tickers), "count": len(tickers)})
+
+
+def analysis_id_or_422(raw: str, *, field: str, location: str) -> int:
+    """A declared integer id (path or query): anything else is a 422, as the earlier API answered."""
+    text = str(raw).strip()
+    if not text.isdigit() or not text.isascii() or int(text) > 2**63 - 1:
+        raise InvalidInput({field: [f"{location} {field} must be an integer."]})
+    return int(text)
 
 
 class AnalysisDetailView(APIView):
     @extend_schema(
         summary="Delete an analysis and everything recorded with it",
-        responses=inline_serializer("DeletedAnalysis", fields={"deleted_id": serializers.IntegerField()}),
+        responses=inline_serializer(
+            "DeletedAnalysis",
+            fields={
+                "success": serializers.BooleanField(),
+                "message": serializers.CharField(),
+                "deleted_id": serializers.IntegerField(),
+            },
+        ),
     )
-    def delete(self, request: Request, analysis_id: int) -> Response:
+    def delete(self, request: Request, analysis_id: str) -> Response:
+        pk = analysis_id_or_422(analysis_id, field="analysis_id", location="Path parameter")
         try:
-            deleted = delete_analysis(analysis_id=analysis_id)
+            deleted = delete_analysis(analysis_id=pk)
         except Analysis.DoesNotExist as exc:
-            raise NotFound(f"No analysis with id {analysis_id}.") from exc
-        return Response({"deleted_id": deleted})
+            raise NotFound(f"Analysis {pk} not found") from exc
+        return Response({"success": True, "message": f"Analysis {deleted} deleted", "deleted_id": deleted})
+
+
+def _exported_analysis(request: Request, ticker: str) -> Analysis:
+    """The analysis an export names: `analysis_id` (which must be the ticker's) or the latest."""
+    symbol = ticker_or_400(ticker)
+    raw_id = request.query_params.get("analysis_id")
+    if raw_id is None or raw_id == "":
+        analysis = stored_analysis_for(symbol)
+        if analysis is None:
+            raise NotFound(f"No analysis found for {symbol}")
+        return analysis
+    pk = analysis_id_or_422(raw_id, field="analysis_id", location="Query parameter")
+    analysis = stored_analysis_for(symbol, analysis_id=pk)
+    if analysis is None:
+        raise NotFound(f"Analysis {pk} not found")
+    if analysis.ticker != symbol:
+        raise DomainError(f"Analysis {pk} does not belong to {symbol}")
+    return analysis
+
+
+ANALYSIS_ID_PARAM = OpenApiParameter(
+    "analysis_id", int, description="A specific analysis of the ticker; default the latest"
+)
+
+
+def _attachment(content: str | bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class AnalysisCsvExportView(APIView):
+    """One analysis (the latest, or `analysis_id`) as the earlier Section,Field,Value CSV."""
+
+    @extend_schema(
+        summary="Export an analysis as CSV (summary, agents, sentiment factors)",
+        parameters=[ANALYSIS_ID_PARAM],
+        responses={(200, "text/csv"): OpenApiTypes.STR},
+    )
+    def get(self, request: Request, ticker: str) -> HttpResponse:
+        analysis = _exported_analysis(request, ticker)
+        report = StoredAnalysisSerializer(analysis, context={"detail": True}).data
+        filename = export_filename(analysis.ticker, "analysis", analysis.timestamp, extension="csv")
+        return _attachment(analysis_csv(report), "text/csv; charset=utf-8", filename)
 
 
 class HistoryCsvExportView(APIView):
@@ -180,20 +305,14 @@ class HistoryCsvExportView(APIView):
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, ticker: str) -> HttpResponse:
+        params = detailed_history_params(request.query_params)
         symbol = ticker_or_400(ticker)
-        query = DetailedHistoryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
         rows = apply_history_filters(history_for(symbol), params)[
             params["offset"] : params["offset"] + params["limit"]
         ]
-        response = HttpResponse(
-            history_csv(AnalysisHistoryItemSerializer(rows, many=True).data),
-            content_type="text/csv; charset=utf-8",
-        )
         filename = export_filename(symbol, "history", timezone.now())
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        text = history_csv(AnalysisHistoryItemSerializer(rows, many=True).data)
+        return _attachment(text, "text/csv; charset=utf-8", filename)
 
 
 class AnalysisPdfExportView(APIView):
@@ -201,28 +320,14 @@ class AnalysisPdfExportView(APIView):
 
     @extend_schema(
         summary="Export an analysis as a PDF report",
-        parameters=[
-            OpenApiParameter("analysis_id", int, description="A specific analysis; default the latest")
-        ],
+        parameters=[ANALYSIS_ID_PARAM],
         responses={(200, "application/pdf"): OpenApiTypes.BINARY},
     )
     def get(self, request: Request, ticker: str) -> HttpResponse:
-        symbol = ticker_or_400(ticker)
-        raw_id = request.query_params.get("analysis_id")
-        if raw_id is not None and not raw_id.isdigit():
-            raise DomainError("analysis_id must be a positive integer.")
-        analysis = (
-            history_for(symbol).prefetch_related("agent_results").filter(pk=int(raw_id)).first()
-            if raw_id
-            else latest_for(symbol)
-        )
-        if analysis is None:
-            raise NotFound(f"No analysis of {symbol}" + (f" with id {raw_id}." if raw_id else " yet."))
+        analysis = _exported_analysis(request, ticker)
         pdf = analysis_pdf(AnalysisResponseSerializer(analysis).data)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = export_filename(symbol, "analysis", analysis.timestamp)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        filename = export_filename(analysis.ticker, "analysis", analysis.timestamp)
+        return _attachment(pdf, "application/pdf", filename)
 
 
 class ContractSchemaView(APIView):

@@ -53,9 +53,30 @@ def decision_card(
         "confidence": confidence,
         "invalidation_conditions": invalidation,
         "position_sizing": {"hint": size, "risk_multiplier": SIZING_MULTIPLIER[size]},
+        "position_sizing_hint": sizing_hint(size),
         "support": support,
         "resistance": resistance,
     }
+
+
+SIZING_WORDS = {"SMALL": "reduced", "MEDIUM": "standard", "LARGE": "larger"}
+
+
+def sizing_hint(size: str | None) -> str:
+    """The earlier card's sentence for the size (`position_sizing_hint`)."""
+    size = size if size in SIZING_MULTIPLIER else "MEDIUM"
+    return f"Use {SIZING_WORDS[size]} size (about {SIZING_MULTIPLIER[size]:.1f}x normal risk)."
+
+
+def with_earlier_card_keys(card: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored card with `position_sizing_hint`; idempotent, None stays None."""
+    if not isinstance(card, dict):
+        return card
+    out = dict(card)
+    if not isinstance(out.get("position_sizing_hint"), str):
+        sizing = out.get("position_sizing") if isinstance(out.get("position_sizing"), dict) else {}
+        out["position_sizing_hint"] = sizing_hint(sizing.get("hint"))
+    return out
 
 
 def invalidation_conditions(
@@ -94,16 +115,29 @@ class PortfolioPosition:
 
 
 def legacy_portfolio_action(
-    recommendation: str, size: str, position: PortfolioPosition | None
+    recommendation: str,
+    size: str,
+    position: PortfolioPosition | None,
+    *,
+    confidence: float = 0.5,
+    data_quality_level: str = "good",
+    conflicted: bool = False,
 ) -> dict[str, Any]:
-    """The earlier advisory form: what to do with the position, with its limits."""
+    """The earlier advisory form: what to do with the position, with its limits.
+
+    Ours (`current_weight`, `suggested_weight`, `reason`) and the earlier keys
+    (`fit_score`, `*_position_pct` fractions, `constraint_checks`, `rationale`) side by side.
+    """
     if position is None or position.total_value <= 0:
-        return {
+        action = {
             "action": {"BUY": "consider_opening", "HOLD": "no_action", "SELL": "avoid"}[recommendation],
             "current_weight": None,
             "suggested_weight": None,
             "reason": "No portfolio holdings on record; sizing is advisory only.",
         }
+        return with_earlier_action_keys(
+            action, confidence=confidence, data_quality_level=data_quality_level, conflicted=conflicted
+        )
     current = position.position_value / position.total_value
     sector_weight = position.sector_value / position.total_value
     cap = position.max_position_pct * SIZING_MULTIPLIER[size] / 1.5
@@ -123,16 +157,97 @@ def legacy_portfolio_action(
         suggested = min(current, position.max_position_pct)
         action = "trim" if current > position.max_position_pct else "hold"
         reason = "HOLD: keep the position within limits"
-    return {
-        "action": action,
-        "current_weight": round(current, 4),
-        "suggested_weight": round(suggested, 4),
-        "sector": position.sector,
-        "sector_weight": round(sector_weight, 4),
-        "max_position_pct": position.max_position_pct,
-        "max_sector_pct": position.max_sector_pct,
-        "reason": reason,
-    }
+    return with_earlier_action_keys(
+        {
+            "action": action,
+            "current_weight": round(current, 4),
+            "suggested_weight": round(suggested, 4),
+            "sector": position.sector,
+            "sector_weight": round(sector_weight, 4),
+            "max_position_pct": position.max_position_pct,
+            "max_sector_pct": position.max_sector_pct,
+            "reason": reason,
+        },
+        confidence=confidence,
+        data_quality_level=data_quality_level,
+        conflicted=conflicted,
+    )
+
+
+def _fraction(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def with_earlier_action_keys(
+    action: dict[str, Any] | None,
+    *,
+    confidence: float | None = None,
+    data_quality_level: str | None = None,
+    conflicted: bool = False,
+) -> dict[str, Any] | None:
+    """The advisory action with the earlier keys; idempotent, safe on actions stored before them.
+
+    Fractions of the book: `current_position_pct` now, `projected_position_pct` after the
+    suggestion, `sector_exposure_pct` of the ticker's sector after it,
+    `risk_budget_utilization_pct` the projected weight over the position limit. `fit_score`
+    (0..100) starts at 100·confidence and loses 25 per failed check and 10 per warning.
+    """
+    if not isinstance(action, dict):
+        return action
+    out = dict(action)
+    if "constraint_checks" in out and "fit_score" in out:
+        return out
+    current = _fraction(out.get("current_weight"))
+    projected = _fraction(out.get("suggested_weight")) if out.get("suggested_weight") is not None else current
+    sector_now = _fraction(out.get("sector_weight"))
+    sector_after = max(0.0, sector_now - current + projected)
+    max_position = out.get("max_position_pct")
+    max_sector = out.get("max_sector_pct")
+    checks: list[dict[str, str]] = []
+    rationale = [f"{out.get('reason') or 'Advisory action'}."]
+    if isinstance(max_position, int | float):
+        ok = projected <= max_position + 1e-9
+        checks.append(
+            {
+                "name": "max_position",
+                "status": "pass" if ok else "fail",
+                "detail": f"Projected {projected:.2%} vs limit {max_position:.2%}.",
+            }
+        )
+        if current > max_position:
+            rationale.append("Current position exceeds the position limit.")
+    if isinstance(max_sector, int | float):
+        ok = sector_after <= max_sector + 1e-9
+        checks.append(
+            {
+                "name": "max_sector",
+                "status": "pass" if ok else "fail",
+                "detail": f"Projected sector {sector_after:.2%} vs limit {max_sector:.2%}.",
+            }
+        )
+        if sector_now > max_sector:
+            rationale.append("Sector concentration is already above its limit.")
+    level = data_quality_level or "warn"
+    gate = "fail" if level == "poor" else "warn" if (level != "good" or conflicted) else "pass"
+    checks.append(
+        {"name": "data_quality_gate", "status": gate, "detail": f"Quality={level}; conflicted={conflicted}."}
+    )
+    base = 100.0 * (confidence if isinstance(confidence, int | float) else 0.5)
+    penalty = sum(25 if c["status"] == "fail" else 10 if c["status"] == "warn" else 0 for c in checks)
+    out.update(
+        {
+            "fit_score": round(max(0.0, min(100.0, base - penalty))),
+            "current_position_pct": round(current, 6),
+            "projected_position_pct": round(projected, 6),
+            "sector_exposure_pct": round(sector_after, 6),
+            "risk_budget_utilization_pct": round(projected / max_position, 6)
+            if isinstance(max_position, int | float) and max_position > 0
+            else 0.0,
+            "constraint_checks": checks,
+            "rationale": rationale,
+        }
+    )
+    return out
 
 
 def rationale(

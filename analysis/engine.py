@@ -58,6 +58,7 @@ class EngineRequest:
     agent_timeout_s: float = 30.0
     previous_snapshot: dict[str, Any] | None = None
     previous_analysis_id: int | None = None
+    previous_timestamp: str | None = None
     # Per horizon (1, 7, 30): the latest reliability bins known at `as_of`.
     reliability_bins: Mapping[int, Sequence[ReliabilityBinRow]] = field(default_factory=dict)
     portfolio_position: decision.PortfolioPosition | None = None
@@ -87,6 +88,7 @@ def run_engine(
     prices = load_prices(provider, request.ticker, request.as_of)
     progress("data", "", 5, f"Loaded {len(prices)} daily bars through {prices.last_date}")
     outputs = run_agents(request, provider, prices, progress)
+    progress("synthesizing", "", 90, "Synthesising the agents' outputs")
     analysis, trace, factors, up_probability = synthesise(request, provider, prices, outputs)
     progress("synthesis", "", 95, f"{analysis['recommendation']} with score {analysis['score']:+d}")
     return EngineResult(
@@ -181,11 +183,20 @@ def synthesise(
     request: EngineRequest, provider: MarketDataProvider, prices: PriceSeries, outputs: dict[str, AgentOutput]
 ) -> tuple[dict[str, Any], str | None, list[dict[str, Any]], float]:
     data = {name: out.data for name, out in outputs.items() if out.success}
+    news = outputs.get("news")
     diag = diagnostics.diagnostics(
         directions={n: o.direction.value for n, o in outputs.items()},
         successes={n: o.success for n, o in outputs.items()},
         durations={n: o.duration_seconds for n, o in outputs.items()},
         sources={n: o.source for n, o in outputs.items()},
+        # Demo data is the synthetic stand-in the earlier system fell back to.
+        fallback_sources={
+            n: o.source
+            for n, o in outputs.items()
+            if o.success
+            and (o.data.get("is_demo_data", False) or (provider.is_demo and o.source == provider.name))
+        },
+        news_freshness_hours=news.freshness_hours if news and news.success else None,
     )
     terms = synthesis.score_terms(data)
     score = synthesis.total_score(terms)
@@ -229,10 +240,20 @@ def synthesise(
         recommendation=recommendation, score=score, confidence=confidence, data=data
     )
     changes = diagnostics.change_summary(
-        request.previous_snapshot, snapshot, previous_analysis_id=request.previous_analysis_id
+        request.previous_snapshot,
+        snapshot,
+        previous_analysis_id=request.previous_analysis_id,
+        previous_timestamp=request.previous_timestamp,
     )
     rationale = decision.rationale(recommendation, request.ticker, score, confidence, terms, risks)
-    portfolio_action = decision.legacy_portfolio_action(recommendation, size, request.portfolio_position)
+    portfolio_action = decision.legacy_portfolio_action(
+        recommendation,
+        size,
+        request.portfolio_position,
+        confidence=confidence,
+        data_quality_level=diag["data_quality_level"],
+        conflicted=diag["conflicted"],
+    )
     macro = data.get("macro") or {}
     assessment = regime.classify_regime(
         _index_close(provider, request.ticker, prices, request.as_of),
@@ -254,9 +275,11 @@ def synthesise(
         "position_size": size,
         "time_horizon": horizon,
         "decision_card": card,
-        "changes_since_last_run": [c["label"] for c in changes["changes"]],
+        # The earlier system sent the change summary under both names.
+        "changes_since_last_run": changes,
         "change_summary": changes,
-        "scenarios": [s.to_dict() for s in scenarios],
+        "scenarios": synthesis.scenario_block([s.to_dict() for s in scenarios]),
+        "scenario_list": [s.to_dict() for s in scenarios],
         "scenario_summary": synthesis.scenario_summary(scenarios),
         "diagnostics": diag,
         "diagnostics_summary": diagnostics.diagnostics_summary(diag),
@@ -299,7 +322,7 @@ def synthesise(
             }
         )
     trace = reasoning_trace(terms, score, recommendation, diag) if request.cot_enabled else None
-    factors = (data.get("sentiment") or {}).get("factors", [])
+    factors = (data.get("sentiment") or {}).get("factor_rows", [])
     return analysis, trace, factors, up_probability
 
 

@@ -14,12 +14,31 @@ from analysis.models import Analysis, Recommendation
 REGIMES = ("risk_on", "transition", "risk_off")
 
 
+# The earlier system's filter names, accepted beside ours: earlier name -> ours.
+FILTER_ALIASES = {
+    "min_ev_score": "min_ev",
+    "max_ev_score": "max_ev",
+    "min_confidence_calibrated": "min_confidence",
+    "max_confidence_calibrated": "max_confidence",
+    "min_data_quality_score": "min_quality",
+    "regime_label": "regime",
+}
+# Filters the earlier handlers checked themselves (400); every other field's bounds and types
+# were declared on the route (422).
+HANDLER_CHECKED = frozenset({"start_date", "end_date", "recommendation", "regime", "regime_label"})
+RECOMMENDATION_MESSAGE = "recommendation must be BUY, HOLD, or SELL"
+
+
 class HistoryQuerySerializer(serializers.Serializer):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=500, default=50)
+    """`/history`: its `limit` (1..100, default 10) is checked by the view, as the earlier handler did."""
+
+    limit = serializers.IntegerField(required=False, default=10)
     offset = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
 
 
-class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
+class DetailedHistoryQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=200, default=50)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
     start_date = serializers.DateField(
         required=False, help_text="Analyses on or after this date (YYYY-MM-DD)."
     )
@@ -33,15 +52,36 @@ class DetailedHistoryQuerySerializer(HistoryQuerySerializer):
     max_confidence = serializers.FloatField(required=False, min_value=0, max_value=1)
     min_quality = serializers.FloatField(required=False, min_value=0, max_value=100)
     regime = serializers.ChoiceField(choices=REGIMES, required=False)
+    # The same filters under the earlier system's names.
+    min_ev_score = serializers.FloatField(required=False, help_text="Same as min_ev.")
+    max_ev_score = serializers.FloatField(required=False, help_text="Same as max_ev.")
+    min_confidence_calibrated = serializers.FloatField(
+        required=False, min_value=0, max_value=1, help_text="Same as min_confidence."
+    )
+    max_confidence_calibrated = serializers.FloatField(
+        required=False, min_value=0, max_value=1, help_text="Same as max_confidence."
+    )
+    min_data_quality_score = serializers.FloatField(
+        required=False, min_value=0, max_value=100, help_text="Same as min_quality."
+    )
+    regime_label = serializers.ChoiceField(choices=REGIMES, required=False, help_text="Same as regime.")
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         data = data.copy()
-        for name, normalise in (("recommendation", str.upper), ("regime", str.lower)):
+        for name, normalise in (
+            ("recommendation", str.upper),
+            ("regime", str.lower),
+            ("regime_label", str.lower),
+        ):
             if isinstance(data.get(name), str):
                 data[name] = normalise(data[name])
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for alias, name in FILTER_ALIASES.items():
+            if alias in attrs:
+                value = attrs.pop(alias)
+                attrs.setdefault(name, value)
         for low, high in (
             ("start_date", "end_date"),
             ("min_ev", "max_ev"),

@@ -1,4 +1,4 @@
-"""What every ticker of one run shares: the index series and the macro snapshot at one `as_of`.
+"""What every ticker of one run shares: the index series and the macro snapshots at one `as_of`.
 
 A watchlist run analyses many tickers as of one moment. Each analysis asks the provider for
 the same index series (for the regime) and the same macro snapshot; over a remote source
@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from analysis.agents.macro import PREVIOUS_LOOKBACK
 from analysis.market_data import MacroSnapshot, MarketDataError, MarketDataProvider, PriceSeries
 from analysis.providers.symbols import INDEX_TICKER
 
@@ -29,7 +30,8 @@ class MarketContext:
     """The index's daily bars from `index_start` and the macro snapshot, both as of `as_of`.
 
     `index` or `macro_loaded` is absent when the provider failed on it; `macro` may be None
-    when the provider has no macro data (an answer, kept).
+    when the provider has no macro data (an answer, kept). `previous_macro` is the snapshot a
+    month earlier, which the macro agent compares against.
     """
 
     as_of: dt.datetime
@@ -37,6 +39,8 @@ class MarketContext:
     index: PriceSeries | None
     macro: MacroSnapshot | None
     macro_loaded: bool
+    previous_macro: MacroSnapshot | None = None
+    previous_macro_loaded: bool = False
 
 
 def load_market_context(
@@ -50,8 +54,18 @@ def load_market_context(
         macro, macro_loaded = provider.macro(as_of=as_of), True
     except MarketDataError:
         macro, macro_loaded = None, False
+    try:
+        previous, previous_loaded = provider.macro(as_of=as_of - PREVIOUS_LOOKBACK), True
+    except MarketDataError:
+        previous, previous_loaded = None, False
     return MarketContext(
-        as_of=as_of, index_start=index_start, index=index, macro=macro, macro_loaded=macro_loaded
+        as_of=as_of,
+        index_start=index_start,
+        index=index,
+        macro=macro,
+        macro_loaded=macro_loaded,
+        previous_macro=previous,
+        previous_macro_loaded=previous_loaded,
     )
 
 
@@ -88,6 +102,8 @@ class ContextProvider:
     def macro(self, *, as_of: dt.datetime) -> MacroSnapshot | None:
         if self._context.macro_loaded and as_of == self._context.as_of:
             return self._context.macro
+        if self._context.previous_macro_loaded and as_of == self._context.as_of - PREVIOUS_LOOKBACK:
+            return self._context.previous_macro
         return self._provider.macro(as_of=as_of)
 
     def __getattr__(self, name: str) -> Any:

@@ -85,6 +85,10 @@ class Fundamentals:
     revenue_growth: float | None = None  # year over year, fraction
     next_earnings_date: dt.date | None = None
     last_earnings_date: dt.date | None = None
+    company_name: str | None = None
+    earnings_per_share: float | None = None  # trailing twelve months
+    earnings_beats: int | None = None  # of the last `earnings_quarters` reports, how many beat
+    earnings_quarters: int | None = None
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from alerts.services import evaluate_alerts
-from analysis.agents import resolve_agents
+from analysis.agents import AGENT_NAMES, resolve_agents
 from analysis.decision import PortfolioPosition
 from analysis.engine import (
     HISTORY_DAYS,
@@ -42,6 +42,7 @@ from calibration.selectors import latest_reliability_bins
 from pmresearch.db import write_transaction
 from pmresearch.errors import DomainError
 from portfolio.optimizer import optimize
+from portfolio.optimizer.result import with_earlier_keys
 from portfolio.selectors import current_profile, position_view
 from portfolio.services import build_optimizer_inputs
 from rollout.flags import Flag, flag_posture, is_enabled
@@ -86,8 +87,14 @@ def parse_analysis_request(
     except InvalidTicker as exc:
         raise DomainError(str(exc)) from exc
     names = agents.split(",") if isinstance(agents, str) else agents
+    cleaned = [name.strip().lower() for name in names or [] if isinstance(name, str) and name.strip()]
+    unknown = [name for name in cleaned if name not in AGENT_NAMES]
+    if unknown:
+        # The earlier system's wording, which its clients show as it is.
+        named, valid = ", ".join(dict.fromkeys(unknown)), ", ".join(sorted(AGENT_NAMES))
+        raise DomainError(f"Invalid agent names: {named}. Valid: {valid}")
     try:
-        resolved = resolve_agents(names)
+        resolved = resolve_agents(cleaned)
     except ValueError as exc:
         raise DomainError(str(exc)) from exc
     return AnalysisRequest(ticker=symbol, agents=resolved, as_of=parse_as_of(as_of))
@@ -201,6 +208,7 @@ def run_analysis(
         agent_timeout_s=settings.ANALYSIS_AGENT_TIMEOUT_SECONDS,
         previous_snapshot=(previous.analysis_payload or {}).get("signal_snapshot") if previous else None,
         previous_analysis_id=previous.pk if previous else None,
+        previous_timestamp=previous.timestamp.isoformat() if previous else None,
         # Bins dated by New York session: those closed by as_of, never a later day's.
         reliability_bins=run.reliability_bins(last_closed_session_day(request.as_of)),
         portfolio_position=PortfolioPosition(
@@ -225,10 +233,18 @@ def run_analysis(
     }
     result.analysis["feature_flags"] = features
     if features[Flag.PORTFOLIO_OPTIMIZER_V2.value]:
-        result.analysis["portfolio_action_v2"] = size_with_optimizer(result)
+        action = size_with_optimizer(result)
+        result.analysis["portfolio_action_v2"] = action
+        result.analysis["portfolio_summary_v2"] = (
+            f"Optimizer v2: {str(action['recommended_action']).upper()} "
+            f"(fit {action['fit_score']}/100). Target {action['target_position_pct']:.1%}, "
+            f"sector {action['projected_sector_pct']:.1%}."
+        )
     cost_bps = (
         position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
     )
+    if on_progress is not None:
+        on_progress("saving", "", 95, "Saving the analysis")
     with write_transaction():
         analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
         evaluate_alerts(
@@ -259,8 +275,13 @@ def size_with_optimizer(result: EngineResult) -> dict[str, Any]:
     try:
         inputs = build_optimizer_inputs(result.ticker, result.analysis, agent_data)
     except ValueError as exc:
-        return {"action": "hold", "error": str(exc), "schema_version": "optimizer-2"}
-    return optimize(inputs).to_dict()
+        return with_earlier_keys({"action": "hold", "error": str(exc), "schema_version": "optimizer-2"})
+    action = optimize(inputs).to_dict()
+    contract = result.analysis.get("signal_contract_v2") or {}
+    conflict = (contract.get("risk") or {}).get("conflict_score")
+    if isinstance(conflict, int | float):
+        action["signal_inputs"]["conflict_score"] = float(conflict)
+    return action
 
 
 @transaction.atomic

@@ -49,7 +49,10 @@ def score_terms(data: dict[str, dict[str, Any]]) -> list[ScoreTerm]:
         terms.append(ScoreTerm("trend", points, trend.replace("_", " ")))
     macro = data.get("macro")
     if macro:
-        curve, cycle = macro["yield_curve"], macro["economic_cycle"]
+        # The status string: `yield_curve_status`, or inside the earlier `yield_curve` object.
+        curve = macro.get("yield_curve_status") or macro.get("yield_curve")
+        curve = curve.get("status") if isinstance(curve, dict) else curve
+        cycle = macro["economic_cycle"]
         points = 8.0 if (curve == "normal" and cycle == "expansion") else 0.0
         points = -8.0 if (curve == "inverted" or cycle == "contraction") else points
         terms.append(ScoreTerm("macro", points, f"{curve} curve, {cycle}"))
@@ -143,3 +146,33 @@ def predicted_up_probability(scenarios: list[Scenario], recommendation: str) -> 
 def scenario_summary(scenarios: list[Scenario]) -> str:
     parts = [f"{s.name} {s.return_pct:+.1f}% (p={s.probability:.2f})" for s in scenarios]
     return "7-day scenarios: " + ", ".join(parts)
+
+
+SCENARIO_THESES = {
+    "bull": "Upside drivers outweigh the risks and the move extends.",
+    "base": "The current picture holds: signals stay mixed around the call.",
+    "bear": "The risks play out and the price gives back ground.",
+}
+
+
+def scenario_block(scenarios: list[dict[str, Any]] | dict[str, Any] | None) -> dict[str, Any]:
+    """The earlier `scenarios` object {bull, base, bear: {probability, expected_return_pct, thesis}}.
+
+    Built from our list (`scenario_list`, items {name, probability, return_pct}); an object
+    already in the earlier shape is returned as it is, anything else gives nulls.
+    """
+    if isinstance(scenarios, dict) and all(isinstance(scenarios.get(k), dict) for k in SCENARIO_THESES):
+        return scenarios
+    rows = {
+        str(row.get("name", "")).lower(): row
+        for row in (scenarios if isinstance(scenarios, list) else [])
+        if isinstance(row, dict)
+    }
+    return {
+        name: {
+            "probability": rows.get(name, {}).get("probability"),
+            "expected_return_pct": rows.get(name, {}).get("return_pct"),
+            "thesis": thesis,
+        }
+        for name, thesis in SCENARIO_THESES.items()
+    }

@@ -91,12 +91,12 @@ class Desk:
 
     def watchlist(self, name: str, tickers: list[str]) -> tuple[float, dict[str, Any]]:
         created = self.client.post("/api/watchlists", json={"name": name})
-        if created.status_code != 201:
+        if created.status_code != 200:
             raise self.fail("POST /api/watchlists", created)
         watchlist_id = created.json()["id"]
         for ticker in tickers:
             added = self.client.post(f"/api/watchlists/{watchlist_id}/tickers", json={"ticker": ticker})
-            if added.status_code not in (200, 201):
+            if added.status_code != 200:
                 raise self.fail(f"adding {ticker}", added)
         started = time.perf_counter()
         done: dict[str, Any] | None = None

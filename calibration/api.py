@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,7 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import DeskAdminPermission
 from analysis.tickers import InvalidTicker, normalise_ticker
-from calibration.models import Schedule
+from calibration.models import HORIZONS, Schedule
 from calibration.schedule_service import (
     ScheduleInputSerializer,
     create_schedule,
@@ -25,6 +24,7 @@ from calibration.selectors import (
     market_today,
     reliability_for,
     schedule_runs,
+    schedules_newest_first,
     schedules_with_last_run,
     ticker_calibration,
 )
@@ -35,8 +35,10 @@ from calibration.serializers import (
     MacroEventListSerializer,
     MacroEventQuerySerializer,
     MacroEventSerializer,
+    ReliabilityQuerySerializer,
     ReliabilitySerializer,
     RunsQuerySerializer,
+    ScheduleDetailSerializer,
     ScheduleListSerializer,
     ScheduleRunListSerializer,
     ScheduleRunSerializer,
@@ -44,16 +46,15 @@ from calibration.serializers import (
     SummaryQuerySerializer,
     TickerCalibrationQuerySerializer,
     TickerCalibrationSerializer,
-    parse_horizon,
     reliability_payload,
 )
-from pmresearch.errors import DomainError
+from pmresearch.errors import DomainError, validated_or_422
 
 
 def _schedule_or_404(schedule_id: int) -> Schedule:
     schedule = schedules_with_last_run().filter(pk=schedule_id).first()
     if schedule is None:
-        raise NotFound(f"No schedule with id {schedule_id}.")
+        raise NotFound(f"Schedule {schedule_id} not found")
     return schedule
 
 
@@ -71,31 +72,31 @@ class ScheduleListView(APIView):
 
     @extend_schema(
         operation_id="schedules_list",
-        summary="Every schedule, by ticker, with its latest run",
+        summary="Every schedule, newest first, with its latest run",
         responses=ScheduleListSerializer,
     )
     def get(self, request: Request) -> Response:
-        schedules = list(schedules_with_last_run())
-        return Response({"schedules": ScheduleSerializer(schedules, many=True).data, "count": len(schedules)})
+        schedules = ScheduleSerializer(schedules_newest_first(), many=True).data
+        return Response({"schedules": schedules, "total_count": len(schedules), "count": len(schedules)})
 
     @extend_schema(
-        summary="Create a schedule (admins); it is due at once",
+        summary="Create a schedule (admins); it is due at once. 409 when the ticker has one",
         request=ScheduleInputSerializer,
-        responses={201: ScheduleSerializer},
+        responses={200: ScheduleSerializer},
     )
     def post(self, request: Request) -> Response:
         schedule = create_schedule(data=request.data)
-        return Response(
-            ScheduleSerializer(_schedule_or_404(schedule.pk)).data, status=status.HTTP_201_CREATED
-        )
+        return Response(ScheduleSerializer(_schedule_or_404(schedule.pk)).data)
 
 
 class ScheduleDetailView(APIView):
     permission_classes = [DeskAdminPermission]
 
-    @extend_schema(summary="One schedule with its latest run", responses=ScheduleSerializer)
+    @extend_schema(
+        summary="One schedule with its latest run and its recent runs", responses=ScheduleDetailSerializer
+    )
     def get(self, request: Request, schedule_id: int) -> Response:
-        return Response(ScheduleSerializer(_schedule_or_404(schedule_id)).data)
+        return Response(ScheduleDetailSerializer(_schedule_or_404(schedule_id)).data)
 
     @extend_schema(
         summary="Change a schedule (admins); fields left out keep their value",
@@ -119,7 +120,10 @@ class ScheduleDetailView(APIView):
 
     @extend_schema(summary="Delete a schedule and its runs (admins)", responses=DeletedScheduleSerializer)
     def delete(self, request: Request, schedule_id: int) -> Response:
-        return Response({"deleted_id": delete_schedule(schedule=_schedule_or_404(schedule_id))})
+        deleted_id = delete_schedule(schedule=_schedule_or_404(schedule_id))
+        return Response(
+            {"success": True, "message": f"Schedule {deleted_id} deleted", "deleted_id": deleted_id}
+        )
 
 
 class ScheduleRunsView(APIView):
@@ -131,15 +135,15 @@ class ScheduleRunsView(APIView):
         responses=ScheduleRunListSerializer,
     )
     def get(self, request: Request, schedule_id: int) -> Response:
-        query = RunsQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        limit = validated_or_422(RunsQuerySerializer(data=request.query_params))["limit"]
         schedule = _schedule_or_404(schedule_id)
-        runs = schedule_runs(schedule=schedule, limit=query.validated_data["limit"])
+        runs = schedule_runs(schedule=schedule, limit=limit)
         return Response(
             {
                 "schedule_id": schedule.pk,
                 "ticker": schedule.ticker,
                 "runs": ScheduleRunSerializer(runs, many=True).data,
+                "total_count": len(runs),
                 "count": len(runs),
             }
         )
@@ -147,22 +151,25 @@ class ScheduleRunsView(APIView):
 
 class MacroEventListView(APIView):
     @extend_schema(
-        summary="Macro catalyst events (FOMC, CPI, NFP) in a date range; default today onward 90 days",
+        summary="Macro catalyst events (FOMC, CPI, NFP) by date, in a date range (default: all)",
         parameters=[MacroEventQuerySerializer],
         responses=MacroEventListSerializer,
     )
     def get(self, request: Request) -> Response:
         query = MacroEventQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end = query.date_range(market_today())
+        start, end = query.date_range()
         event_type = query.validated_data.get("event_type")
-        events = list(macro_events(start=start, end=end, event_type=event_type))
+        events = MacroEventSerializer(
+            macro_events(start=start, end=end, event_type=event_type), many=True
+        ).data
         return Response(
             {
-                "from": start.isoformat(),
-                "to": end.isoformat(),
+                "events": events,
+                "total_count": len(events),
+                "from": start.isoformat() if start else None,
+                "to": end.isoformat() if end else None,
                 "event_type": event_type,
-                "events": MacroEventSerializer(events, many=True).data,
                 "count": len(events),
             }
         )
@@ -175,11 +182,9 @@ class CalibrationSummaryView(APIView):
         responses=CalibrationSummarySerializer,
     )
     def get(self, request: Request) -> Response:
-        query = SummaryQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = validated_or_422(SummaryQuerySerializer(data=request.query_params))
         summary = calibration_summary(
-            window_days=query.validated_data["window_days"],
-            as_of_date=query.validated_data.get("as_of") or market_today(),
+            window_days=query["window_days"], as_of_date=query.get("as_of") or market_today()
         )
         return Response(CalibrationSummarySerializer(summary).data)
 
@@ -192,9 +197,8 @@ class TickerCalibrationView(APIView):
     )
     def get(self, request: Request, ticker: str) -> Response:
         symbol = _ticker_or_400(ticker)
-        query = TickerCalibrationQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        data = ticker_calibration(ticker=symbol, limit=query.validated_data["limit"])
+        limit = validated_or_422(TickerCalibrationQuerySerializer(data=request.query_params))["limit"]
+        data = ticker_calibration(ticker=symbol, limit=limit)
         return Response(TickerCalibrationSerializer(data).data)
 
 
@@ -202,13 +206,14 @@ class ReliabilityView(APIView):
     @extend_schema(
         summary="The latest reliability bins of one horizon (with Wilson intervals and mean confidence)",
         parameters=[
-            OpenApiParameter("horizon_days", OpenApiTypes.INT, enum=[1, 7, 30], required=True),
+            OpenApiParameter("horizon_days", OpenApiTypes.INT, enum=[1, 7, 30], required=False, default=7),
         ],
         responses=ReliabilitySerializer,
     )
     def get(self, request: Request) -> Response:
-        horizon = parse_horizon(request.query_params.get("horizon_days"))
-        if horizon is None:
+        # Outside 1..30 or not a whole number is a 422; inside but not 1, 7 or 30 a 400 (as before).
+        horizon = validated_or_422(ReliabilityQuerySerializer(data=request.query_params))["horizon_days"]
+        if horizon not in HORIZONS:
             raise DomainError(HORIZON_MESSAGE)
         as_of_date, bins = reliability_for(horizon_days=horizon, as_of_date=market_today())
         return Response(reliability_payload(horizon, as_of_date, bins))

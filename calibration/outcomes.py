@@ -24,6 +24,7 @@ from analysis.models import RunKind
 from analysis.providers import get_provider
 from calibration import stats
 from calibration.models import HORIZONS, AnalysisOutcome, CalibrationSnapshot, OutcomeStatus, ReliabilityBin
+from calibration.selectors import market_day_start
 from rollout.flags import Flag, flag_posture, is_enabled
 from rollout.flags import RunKind as FlagRunKind
 
@@ -129,6 +130,8 @@ def refresh_calibration(*, as_of_date: dt.date, window_days: int | None = None) 
     """
     window_days = window_days or settings.CALIBRATION_WINDOW_DAYS
     since = as_of_date - dt.timedelta(days=window_days)
+    first_instant = market_day_start(since + dt.timedelta(days=1))
+    after_last = market_day_start(as_of_date + dt.timedelta(days=1))
     samples: dict[int, int] = {}
     for horizon in HORIZONS:
         rows = list(
@@ -136,8 +139,9 @@ def refresh_calibration(*, as_of_date: dt.date, window_days: int | None = None) 
                 horizon_days=horizon, status=OutcomeStatus.COMPLETE, realized_date__lte=as_of_date
             )
             .filter(
-                Q(analysis__as_of__date__gt=since, analysis__as_of__date__lte=as_of_date)
-                | Q(analysis__as_of__isnull=True, analysis__timestamp__date__gt=since)
+                # New York dates: a call made in the evening is of that New York day.
+                Q(analysis__as_of__gte=first_instant, analysis__as_of__lt=after_last)
+                | Q(analysis__as_of__isnull=True, analysis__timestamp__gte=first_instant)
             )
             .values(
                 "realized_return_pct",

@@ -2,7 +2,7 @@
 
 The JSON API and the schedules page both call these functions, so a schedule
 made from either obeys the same rules: a canonical ticker, 30..10080 minutes,
-known agents stored in canonical order (null for all), one schedule per ticker.
+known agents stored in canonical order (null for all), one schedule per ticker (409).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import serializers, status
 
 from analysis.agents import AGENT_NAMES, resolve_agents
 from analysis.tickers import InvalidTicker, normalise_ticker
@@ -115,15 +115,41 @@ def _detail(errors: Any) -> str:
     return str(errors)
 
 
+#: Fields whose content the handler checks (400); every other field error is a declared
+#: bound or type (422), as the earlier API split them. A missing required field is a 422 too.
+HANDLER_CHECKED_FIELDS = frozenset({"ticker", "agents"})
+NO_FIELDS_MESSAGE = "No fields to update"
+
+
+def _error_status(errors: Mapping[str, Any]) -> int:
+    for name, messages in errors.items():
+        if name not in HANDLER_CHECKED_FIELDS:
+            return status.HTTP_422_UNPROCESSABLE_ENTITY
+        if any(getattr(message, "code", None) == "required" for message in messages):
+            return status.HTTP_422_UNPROCESSABLE_ENTITY
+    return status.HTTP_400_BAD_REQUEST
+
+
+def duplicate_message(ticker: str) -> str:
+    return f"A schedule for {ticker} already exists."
+
+
 def clean_schedule_input(
     data: Any, *, instance: Schedule | None = None, partial: bool = False
 ) -> dict[str, Any]:
-    """Validated, canonical fields of a schedule, or DomainError with a message safe to show."""
+    """Validated, canonical fields of a schedule, or DomainError with a message safe to show.
+
+    The status follows the earlier API: 400 for a bad ticker or agent list and for an empty
+    update, 422 for a value outside a declared bound (interval, enabled) or a missing field,
+    409 for a second schedule of a ticker.
+    """
     if not isinstance(data, Mapping):
         raise DomainError("The body must be a JSON object with ticker, interval_minutes, agents, enabled.")
+    if partial and not data:
+        raise DomainError(NO_FIELDS_MESSAGE)
     serializer = ScheduleInputSerializer(data=data, partial=partial)
     if not serializer.is_valid():
-        raise DomainError(_detail(serializer.errors))
+        raise DomainError(_detail(serializer.errors), status_code=_error_status(serializer.errors))
     values = dict(serializer.validated_data)
     ticker = values.get("ticker")
     if ticker is not None:
@@ -131,7 +157,7 @@ def clean_schedule_input(
         if instance is not None:
             others = others.exclude(pk=instance.pk)
         if others.exists():
-            raise DomainError(f"A schedule for {ticker} already exists.")
+            raise DomainError(duplicate_message(ticker), status_code=status.HTTP_409_CONFLICT)
     return values
 
 
@@ -149,7 +175,7 @@ def create_schedule(*, data: Any, now: dt.datetime | None = None) -> Schedule:
                 next_run_at=now,
             )
     except IntegrityError as exc:  # a concurrent create for the same ticker won
-        raise DomainError(f"A schedule for {values['ticker']} already exists.") from exc
+        raise DomainError(duplicate_message(values["ticker"]), status_code=status.HTTP_409_CONFLICT) from exc
 
 
 def update_schedule(*, schedule: Schedule, data: Any, now: dt.datetime | None = None) -> Schedule:
@@ -168,7 +194,7 @@ def update_schedule(*, schedule: Schedule, data: Any, now: dt.datetime | None = 
         with transaction.atomic():
             schedule.save()
     except IntegrityError as exc:
-        raise DomainError(f"A schedule for {schedule.ticker} already exists.") from exc
+        raise DomainError(duplicate_message(schedule.ticker), status_code=status.HTTP_409_CONFLICT) from exc
     return schedule
 
 

@@ -317,11 +317,16 @@ def _record_outcome(
         run.analysis = analysis
         run.error = error
         run.save(update_fields=["completed_at", "success", "analysis", "error"])
-        if ran and run.run_reason in (None, CatalystReason.SCHEDULED):
+        if ran:
+            # Every run that ran is the schedule's last run (as the earlier system recorded it);
+            # only an interval run moves the regular cadence, a catalyst run leaves it alone.
             schedule = Schedule.objects.select_for_update().get(pk=run.schedule_id)
             schedule.last_run_at = now
-            schedule.next_run_at = now + schedule_interval(schedule)
-            schedule.save(update_fields=["last_run_at", "next_run_at", "updated_at"])
+            fields = ["last_run_at", "updated_at"]
+            if run.run_reason in (None, CatalystReason.SCHEDULED):
+                schedule.next_run_at = now + schedule_interval(schedule)
+                fields.append("next_run_at")
+            schedule.save(update_fields=fields)
     return run
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from analysis.market_data import NEW_YORK
 from calibration import stats
@@ -43,7 +44,12 @@ def latest_reliability_bins(*, as_of_date: dt.date) -> dict[int, list[Reliabilit
 
 def market_today() -> dt.date:
     """Today's date in New York, where sessions, as-of dates and macro events are dated."""
-    return dt.datetime.now(tz=NEW_YORK).date()
+    return timezone.localtime(timezone.now(), NEW_YORK).date()
+
+
+def market_day_start(day: dt.date) -> dt.datetime:
+    """The instant a New York calendar day begins (aware), to bound timestamps by market dates."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=NEW_YORK)
 
 
 def schedules_with_last_run() -> QuerySet[Schedule]:
@@ -67,11 +73,20 @@ def recent_schedule_runs(*, limit: int) -> list[ScheduleRun]:
     return list(ScheduleRun.objects.select_related("schedule").order_by("-started_at", "-id")[:limit])
 
 
+def schedules_newest_first() -> QuerySet[Schedule]:
+    """Every schedule with its latest run, newest created first (the earlier API's list order)."""
+    return schedules_with_last_run().order_by("-created_at", "-id")
+
+
 def macro_events(
-    *, start: dt.date, end: dt.date, event_type: str | None = None
+    *, start: dt.date | None, end: dt.date | None, event_type: str | None = None
 ) -> QuerySet[MacroCatalystEvent]:
-    """Enabled macro events dated from `start` to `end` inclusive, earliest first."""
-    events = MacroCatalystEvent.objects.filter(enabled=True, event_date__gte=start, event_date__lte=end)
+    """Enabled macro events dated from `start` to `end` inclusive (None: open), earliest first."""
+    events = MacroCatalystEvent.objects.filter(enabled=True)
+    if start is not None:
+        events = events.filter(event_date__gte=start)
+    if end is not None:
+        events = events.filter(event_date__lte=end)
     if event_type:
         events = events.filter(event_type=event_type)
     return events.order_by("event_date", "event_type")
@@ -99,11 +114,16 @@ def calibration_summary(*, window_days: int, as_of_date: dt.date) -> dict[str, A
     trend: dict[int, list[CalibrationSnapshot]] = {horizon: [] for horizon in HORIZONS}
     for snapshot in snapshots:
         trend[snapshot.horizon_days].append(snapshot)
-    # Pending outcomes are counted whatever their age; finished ones within the window.
+    # Pending outcomes are counted whatever their age; finished ones within the window. The
+    # window is of New York dates, so a skip's timestamp is bounded by New York midnights (its
+    # UTC date is a day ahead every evening after 8 pm New York time).
     by_status = {
         OutcomeStatus.PENDING: Q(),
         OutcomeStatus.COMPLETE: Q(realized_date__gt=since, realized_date__lte=as_of_date),
-        OutcomeStatus.SKIPPED: Q(evaluated_at__date__gt=since, evaluated_at__date__lte=as_of_date),
+        OutcomeStatus.SKIPPED: Q(
+            evaluated_at__gte=market_day_start(since + dt.timedelta(days=1)),
+            evaluated_at__lt=market_day_start(as_of_date + dt.timedelta(days=1)),
+        ),
     }
     counts: dict[tuple[int, str], int] = {}
     for status, window in by_status.items():
@@ -182,9 +202,16 @@ def ticker_calibration(*, ticker: str, limit: int) -> dict[str, Any]:
                 "pending_outcomes": pending.get(horizon, 0),
             }
         )
+    # Newest analysis first, its horizons in order (the earlier API's order).
     recent = list(
         AnalysisOutcome.objects.filter(ticker=ticker)
         .select_related("analysis")
-        .order_by("-target_date", "horizon_days", "-id")[:limit]
+        .order_by("-analysis__timestamp", "-analysis_id", "horizon_days", "-id")[:limit]
     )
-    return {"ticker": ticker, "horizons": horizons, "recent_outcomes": recent}
+    return {
+        "ticker": ticker,
+        "outcomes": recent,
+        "total_count": len(recent),
+        "horizons": horizons,
+        "recent_outcomes": recent,
+    }

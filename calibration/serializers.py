@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from calibration.models import (
@@ -22,9 +23,17 @@ from calibration.models import (
     ScheduleRun,
 )
 
-HORIZON_MESSAGE = "horizon_days must be " + ", ".join(str(h) for h in HORIZONS[:-1]) + f" or {HORIZONS[-1]}."
+# The earlier API's words for a horizon inside 1..30 that is not one of ours (a 400).
+HORIZON_MESSAGE = "horizon_days must be " + ", ".join(str(h) for h in HORIZONS[:-1]) + f", or {HORIZONS[-1]}"
+MIN_HORIZON_DAYS, MAX_HORIZON_DAYS, DEFAULT_HORIZON_DAYS = 1, 30, 7
 DEFAULT_EVENT_DAYS = 90
+#: Runs embedded in a schedule's detail.
+DETAIL_RUNS = 20
 MAX_EVENT_RANGE_DAYS = 3660
+MIN_WINDOW_DAYS, MAX_WINDOW_DAYS, DEFAULT_WINDOW_DAYS = 30, 365, 180
+WINDOW_MESSAGE = f"window_days must be a whole number of days from {MIN_WINDOW_DAYS} to {MAX_WINDOW_DAYS}."
+#: The keys of the earlier summary's `horizons` object, by horizon.
+HORIZON_KEYS = {horizon: f"{horizon}d" for horizon in HORIZONS}
 
 
 # --- query strings ---------------------------------------------------------------------------
@@ -35,15 +44,13 @@ class RunsQuerySerializer(serializers.Serializer):
 
 
 class MacroEventQuerySerializer(serializers.Serializer):
-    """`from` and `to` (inclusive, YYYY-MM-DD; default today onward 90 days) and `event_type`."""
+    """`from` and `to` (inclusive, YYYY-MM-DD; either end open when left out) and `event_type`."""
 
     def get_fields(self) -> dict[str, serializers.Field]:
         # `from` is a Python keyword, so the fields are declared here rather than as attributes.
         return {
-            "from": serializers.DateField(required=False, help_text="First date (default today, New York)."),
-            "to": serializers.DateField(
-                required=False, help_text=f"Last date (default {DEFAULT_EVENT_DAYS} days after `from`)."
-            ),
+            "from": serializers.DateField(required=False, help_text="First date (default: no lower bound)."),
+            "to": serializers.DateField(required=False, help_text="Last date (default: no upper bound)."),
             "event_type": serializers.ChoiceField(choices=MacroEventType.choices, required=False),
         }
 
@@ -63,29 +70,23 @@ class MacroEventQuerySerializer(serializers.Serializer):
             )
         return attrs
 
-    def date_range(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        start = self.validated_data.get("from")
-        end = self.validated_data.get("to")
-        if start is None:
-            # Today onward; a `to` in the past looks back the default span from it instead.
-            start = today if end is None or end >= today else end - dt.timedelta(days=DEFAULT_EVENT_DAYS)
-        if end is None:
-            end = start + dt.timedelta(days=DEFAULT_EVENT_DAYS)
-        return start, end
+    def date_range(self) -> tuple[dt.date | None, dt.date | None]:
+        """(from, to); an end left out is open, so no range at all lists every event (as before)."""
+        return self.validated_data.get("from"), self.validated_data.get("to")
 
 
 class SummaryQuerySerializer(serializers.Serializer):
     window_days = serializers.IntegerField(
         required=False,
-        min_value=1,
-        max_value=3650,
-        default=180,
-        help_text="Days of snapshots to look back over, 1..3650.",
+        min_value=MIN_WINDOW_DAYS,
+        max_value=MAX_WINDOW_DAYS,
+        default=DEFAULT_WINDOW_DAYS,
+        help_text=f"Days of snapshots to look back over, {MIN_WINDOW_DAYS}..{MAX_WINDOW_DAYS}.",
         error_messages={
-            "invalid": "window_days must be a whole number of days from 1 to 3650.",
-            "min_value": "window_days must be a whole number of days from 1 to 3650.",
-            "max_value": "window_days must be a whole number of days from 1 to 3650.",
-            "max_string_length": "window_days must be a whole number of days from 1 to 3650.",
+            "invalid": WINDOW_MESSAGE,
+            "min_value": WINDOW_MESSAGE,
+            "max_value": WINDOW_MESSAGE,
+            "max_string_length": WINDOW_MESSAGE,
         },
     )
     as_of = serializers.DateField(
@@ -95,7 +96,19 @@ class SummaryQuerySerializer(serializers.Serializer):
 
 class TickerCalibrationQuerySerializer(serializers.Serializer):
     limit = serializers.IntegerField(
-        required=False, min_value=1, max_value=500, default=20, help_text="Recent outcomes to list."
+        required=False, min_value=1, max_value=500, default=100, help_text="Recent outcomes to list, 1..500."
+    )
+
+
+class ReliabilityQuerySerializer(serializers.Serializer):
+    """`horizon_days` within 1..30 (else 422), default 7; the view accepts only 1, 7 or 30 (else 400)."""
+
+    horizon_days = serializers.IntegerField(
+        required=False,
+        min_value=MIN_HORIZON_DAYS,
+        max_value=MAX_HORIZON_DAYS,
+        default=DEFAULT_HORIZON_DAYS,
+        help_text="1, 7 or 30 (default 7).",
     )
 
 
@@ -204,19 +217,37 @@ class ScheduleSerializer(serializers.ModelSerializer):
         return self._last(schedule)["error"]
 
 
+class ScheduleDetailSerializer(ScheduleSerializer):
+    """A schedule with its recent runs embedded (newest first), as `GET /api/schedules/{id}`."""
+
+    runs = serializers.SerializerMethodField()
+
+    class Meta(ScheduleSerializer.Meta):
+        fields = (*ScheduleSerializer.Meta.fields, "runs")
+
+    @extend_schema_field(ScheduleRunSerializer(many=True))
+    def get_runs(self, schedule: Schedule) -> list[dict[str, Any]]:
+        runs = schedule.runs.select_related("schedule").order_by("-started_at", "-id")[:DETAIL_RUNS]
+        return ScheduleRunSerializer(runs, many=True).data
+
+
 class ScheduleListSerializer(serializers.Serializer):
     schedules = ScheduleSerializer(many=True)
-    count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="The same as total_count.")
 
 
 class ScheduleRunListSerializer(serializers.Serializer):
     schedule_id = serializers.IntegerField()
     ticker = serializers.CharField()
     runs = ScheduleRunSerializer(many=True)
-    count = serializers.IntegerField()
+    total_count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="The same as total_count.")
 
 
 class DeletedScheduleSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    message = serializers.CharField()
     deleted_id = serializers.IntegerField()
 
 
@@ -226,17 +257,27 @@ class DeletedScheduleSerializer(serializers.Serializer):
 class MacroEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = MacroCatalystEvent
-        fields = ("id", "event_type", "event_date", "event_label", "source")
+        fields = (
+            "id",
+            "event_type",
+            "event_date",
+            "event_label",
+            "source",
+            "enabled",
+            "created_at",
+            "updated_at",
+        )
 
 
 class MacroEventListSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         return {
-            "from": serializers.DateField(),
-            "to": serializers.DateField(),
-            "event_type": serializers.CharField(allow_null=True),
             "events": MacroEventSerializer(many=True),
-            "count": serializers.IntegerField(),
+            "total_count": serializers.IntegerField(),
+            "from": serializers.DateField(allow_null=True),
+            "to": serializers.DateField(allow_null=True),
+            "event_type": serializers.CharField(allow_null=True),
+            "count": serializers.IntegerField(help_text="The same as total_count."),
         }
 
 
@@ -247,6 +288,7 @@ class CalibrationSnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = CalibrationSnapshot
         fields = (
+            "id",
             "as_of_date",
             "horizon_days",
             "sample_size",
@@ -257,6 +299,7 @@ class CalibrationSnapshotSerializer(serializers.ModelSerializer):
             "mean_net_return_pct",
             "mean_drawdown_pct",
             "utility_mean",
+            "created_at",
             "expected_calibration_error",
             "window_days",
         )
@@ -285,21 +328,44 @@ class HorizonSummarySerializer(serializers.Serializer):
 
 
 class CalibrationSummarySerializer(serializers.Serializer):
+    """The earlier `horizons` object ("1d", "7d", "30d": snapshot or null), and ours per horizon."""
+
     window_days = serializers.IntegerField()
     as_of_date = serializers.DateField()
     since_date = serializers.DateField()
-    horizons = HorizonSummarySerializer(many=True)
+    horizons = serializers.SerializerMethodField()
+    horizon_summaries = HorizonSummarySerializer(
+        many=True, source="horizons", help_text="Per horizon: snapshot, outcome counts and trend."
+    )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {key: {"type": "object", "nullable": True} for key in HORIZON_KEYS.values()},
+        }
+    )
+    def get_horizons(self, summary: dict[str, Any]) -> dict[str, Any]:
+        return {
+            HORIZON_KEYS[row["horizon_days"]]: (
+                CalibrationSnapshotSerializer(row["snapshot"]).data if row["snapshot"] is not None else None
+            )
+            for row in summary["horizons"]
+        }
 
 
 class ReliabilityBinSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReliabilityBin
         fields = (
+            "id",
+            "as_of_date",
+            "horizon_days",
             "bin_index",
             "bin_lower",
             "bin_upper",
             "sample_size",
             "empirical_hit_rate",
+            "created_at",
             "ci_lower",
             "ci_upper",
             "mean_confidence",
@@ -325,8 +391,11 @@ def reliability_payload(horizon_days: int, as_of_date: dt.date | None, bins: lis
 
 
 class OutcomeSerializer(serializers.ModelSerializer):
+    """The full outcome row, with its analysis's recommendation and timestamp."""
+
     analysis_id = serializers.IntegerField(read_only=True)
     recommendation = serializers.CharField(source="analysis.recommendation", read_only=True, allow_null=True)
+    analysis_timestamp = serializers.DateTimeField(source="analysis.timestamp", read_only=True)
 
     class Meta:
         model = AnalysisOutcome
@@ -335,19 +404,26 @@ class OutcomeSerializer(serializers.ModelSerializer):
             "analysis_id",
             "ticker",
             "horizon_days",
-            "status",
-            "recommendation",
-            "confidence",
             "target_date",
-            "realized_date",
             "baseline_price",
             "realized_price",
             "realized_return_pct",
+            "direction_correct",
+            "outcome_up",
+            "predicted_up_probability",
+            "confidence",
+            "brier_component",
+            "status",
+            "evaluated_at",
+            "created_at",
+            "transaction_cost_bps",
+            "slippage_bps",
             "realized_return_net_pct",
             "max_drawdown_pct",
-            "direction_correct",
-            "brier_component",
             "utility_score",
+            "recommendation",
+            "analysis_timestamp",
+            "realized_date",
         )
 
 
@@ -366,5 +442,7 @@ class TickerHorizonSerializer(serializers.Serializer):
 
 class TickerCalibrationSerializer(serializers.Serializer):
     ticker = serializers.CharField()
+    outcomes = OutcomeSerializer(many=True, help_text="The ticker's outcomes, newest analysis first.")
+    total_count = serializers.IntegerField(help_text="Outcomes listed.")
     horizons = TickerHorizonSerializer(many=True)
-    recent_outcomes = OutcomeSerializer(many=True)
+    recent_outcomes = OutcomeSerializer(many=True, help_text="The same rows as outcomes.")

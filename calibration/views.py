@@ -91,7 +91,7 @@ def history_page(request: HttpRequest) -> HttpResponse:
     }
     horizons = [
         {**row, "reliability": reliability[row["horizon_days"]], "card": _card(row["snapshot"], today)}
-        for row in summary["horizons"]
+        for row in summary["horizon_summaries"]
     ]
     table = _history_table(request, errors)
     chart_data = {
@@ -173,7 +173,7 @@ def _history_table(request: HttpRequest, errors: list[str]) -> dict[str, Any]:
             "last": offset + len(rows),
             "previous_url": page_url(max(0, offset - limit)) if offset > 0 else None,
             "next_url": page_url(offset + limit) if offset + limit < total else None,
-            "csv_url": reverse("api-analysis-export-csv", args=[symbol])
+            "csv_url": reverse("api-analysis-history-export-csv", args=[symbol])
             + ("?" + urlencode(filters) if filters else ""),
         }
     )

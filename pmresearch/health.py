@@ -1,8 +1,10 @@
 """`GET /health`: public liveness and readiness for load balancers and ops.
 
-Keys the earlier system's clients read (`status`, `database_connected`,
-`config_valid`) plus broker, version and schema state. Answers 503 when
-degraded so a load balancer takes the instance out.
+Keys the earlier system's clients read (`status`, `timestamp`,
+`database_connected`, `config_valid`) plus broker, version and schema state.
+As the earlier system did, it answers 200 while the instance can serve
+(`healthy`, or `degraded` when the configuration, broker or schema needs
+attention) and 503 only when it cannot: the database is unreachable.
 """
 
 from __future__ import annotations
@@ -82,7 +84,7 @@ def health(request: HttpRequest) -> JsonResponse:
     schema = schema_state() if db_ok else {"schema_version": None, "schema_up_to_date": False}
     healthy = db_ok and not problems and broker is not False and schema["schema_up_to_date"]
     body = {
-        "status": "healthy" if healthy else "degraded",
+        "status": "healthy" if healthy else ("degraded" if db_ok else "unhealthy"),
         "database_connected": db_ok,
         "config_valid": not problems,
         "broker_reachable": broker,
@@ -91,4 +93,4 @@ def health(request: HttpRequest) -> JsonResponse:
         **schema,
         "timestamp": timezone.now().isoformat(),
     }
-    return JsonResponse(body, status=200 if healthy else 503)
+    return JsonResponse(body, status=200 if db_ok else 503)

@@ -25,6 +25,7 @@ from alerts.views import (
     rule_enable,
 )
 from analysis.api import (
+    AnalysisCsvExportView,
     AnalysisDetailView,
     AnalysisPdfExportView,
     AnalyzeStreamView,
@@ -55,7 +56,7 @@ from calibration.views import (
 )
 from pmresearch import errors
 from pmresearch.health import health
-from pmresearch.views import dashboard
+from pmresearch.views import home
 from portfolio.api import HoldingDetailView, HoldingListView, OptimizeView, PortfolioView, ProfileView
 from portfolio.views import (
     portfolio_holding_add,
@@ -67,6 +68,7 @@ from portfolio.views import (
 from rollout.api import RolloutStatusView
 from watchlists.api import (
     WatchlistAnalyzeView,
+    WatchlistBadIdView,
     WatchlistDetailView,
     WatchlistListView,
     WatchlistOpportunitiesCsvView,
@@ -87,7 +89,8 @@ admin.site.site_title = "pmresearch admin"
 
 api_patterns = [
     path("analysis/tickers", TickerListView.as_view(), name="api-analysis-tickers"),
-    path("analysis/<int:analysis_id>", AnalysisDetailView.as_view(), name="api-analysis-detail"),
+    # A string, so that a non-integer id is the earlier 422 rather than a 404.
+    path("analysis/<str:analysis_id>", AnalysisDetailView.as_view(), name="api-analysis-detail"),
     path("analyze/<str:ticker>", AnalyzeView.as_view(), name="api-analyze"),
     path("analyze/<str:ticker>/stream", AnalyzeStreamView.as_view(), name="api-analyze-stream"),
     path("analysis/<str:ticker>/latest", LatestAnalysisView.as_view(), name="api-analysis-latest"),
@@ -97,7 +100,12 @@ api_patterns = [
         DetailedHistoryView.as_view(),
         name="api-analysis-history-detailed",
     ),
-    path("analysis/<str:ticker>/export/csv", HistoryCsvExportView.as_view(), name="api-analysis-export-csv"),
+    path(
+        "analysis/<str:ticker>/history/export/csv",
+        HistoryCsvExportView.as_view(),
+        name="api-analysis-history-export-csv",
+    ),
+    path("analysis/<str:ticker>/export/csv", AnalysisCsvExportView.as_view(), name="api-analysis-export-csv"),
     path("analysis/<str:ticker>/export/pdf", AnalysisPdfExportView.as_view(), name="api-analysis-export-pdf"),
     path("alerts", AlertRuleListView.as_view(), name="api-alerts"),
     path("alerts/events", AlertEventsView.as_view(), name="api-alert-events"),
@@ -136,6 +144,9 @@ api_patterns = [
         WatchlistOpportunitiesCsvView.as_view(),
         name="api-watchlist-opportunities-csv",
     ),
+    # A watchlist id that is not an integer: 422 (after the routes above, which take integers).
+    path("watchlists/<str:watchlist_id>", WatchlistBadIdView.as_view()),
+    path("watchlists/<str:watchlist_id>/<path:rest>", WatchlistBadIdView.as_view()),
     path("schedules", ScheduleListView.as_view(), name="api-schedules"),
     path("schedules/<int:schedule_id>", ScheduleDetailView.as_view(), name="api-schedule-detail"),
     path("schedules/<int:schedule_id>/runs", ScheduleRunsView.as_view(), name="api-schedule-runs"),
@@ -156,7 +167,7 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
+    path("", home, name="dashboard"),
     path("analysis/", analysis_page, name="analysis"),
     path("analysis/<str:ticker>/", ticker_page, name="analysis-ticker"),
     path("watchlists/", watchlists_page, name="watchlists"),

@@ -10,7 +10,6 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -42,7 +41,8 @@ from portfolio.services import (
 def _body(request: Request) -> dict[str, Any]:
     data = request.data
     if not isinstance(data, Mapping):
-        raise DomainError("The body must be a JSON object of field names and values.")
+        # The earlier API declared an object body: anything else failed its model (422).
+        raise DomainError("The body must be a JSON object of field names and values.", status_code=422)
     return {str(name): value for name, value in data.items()}
 
 
@@ -77,16 +77,19 @@ class HoldingListView(APIView):
     )
     def get(self, request: Request) -> Response:
         holdings = list(PortfolioHolding.objects.order_by("ticker"))
-        return Response({"holdings": HoldingSerializer(holdings, many=True).data, "count": len(holdings)})
+        data = HoldingSerializer(holdings, many=True).data
+        return Response({"holdings": data, "total_count": len(holdings), "count": len(holdings)})
 
     @extend_schema(
         summary="Add a holding (PMs and admins); market value, sector and beta filled in when omitted",
+        description="200 with the holding (as the earlier API answered a create); 409 when the ticker "
+        "is already held; 422 for a value outside the body's declared bounds.",
         request=HoldingInputSerializer,
-        responses={201: HoldingSerializer},
+        responses=HoldingSerializer,
     )
     def post(self, request: Request) -> Response:
         holding = create_holding(**_body(request))
-        return Response(HoldingSerializer(holding).data, status=status.HTTP_201_CREATED)
+        return Response(HoldingSerializer(holding).data)
 
 
 class HoldingDetailView(APIView):
@@ -104,7 +107,7 @@ class HoldingDetailView(APIView):
 
     @extend_schema(summary="Delete a holding (PMs and admins)", responses=DeletedHoldingSerializer)
     def delete(self, request: Request, holding_id: int) -> Response:
-        return Response({"deleted_id": delete_holding(holding_id)})
+        return Response({"success": True, "deleted_id": delete_holding(holding_id)})
 
 
 class OptimizeView(APIView):

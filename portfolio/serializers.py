@@ -21,9 +21,14 @@ def _round(value: float | None, digits: int = WEIGHT_DIGITS) -> float | None:
 
 
 class ProfileSerializer(serializers.ModelSerializer):
+    """The profile as the earlier API sent it (`id` 1, its timestamps) and as PUT returns it."""
+
+    updated_at = serializers.SerializerMethodField()
+
     class Meta:
         model = PortfolioProfile
         fields = (
+            "id",
             "name",
             "base_currency",
             "max_position_pct",
@@ -32,9 +37,15 @@ class ProfileSerializer(serializers.ModelSerializer):
             "target_portfolio_beta",
             "max_turnover_pct",
             "default_transaction_cost_bps",
+            "created_at",
             "updated_at",
         )
         read_only_fields = fields
+
+    def get_updated_at(self, profile: PortfolioProfile) -> str:
+        # A profile never saved (the defaults, read without writing) was last changed when made.
+        moment = profile.updated_at or profile.created_at
+        return serializers.DateTimeField().to_representation(moment)
 
 
 def market_value_note(holding: PortfolioHolding) -> str:
@@ -92,10 +103,12 @@ class HoldingSerializer(serializers.ModelSerializer):
 
 class HoldingListSerializer(serializers.Serializer):
     holdings = HoldingSerializer(many=True)
-    count = serializers.IntegerField()
+    total_count = serializers.IntegerField(help_text="The number of holdings (the earlier key).")
+    count = serializers.IntegerField(help_text="The same number, under this project's key.")
 
 
 class DeletedHoldingSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
     deleted_id = serializers.IntegerField()
 
 
@@ -197,14 +210,61 @@ class ExposureSerializer(serializers.Serializer):
     by_sector = SectorExposureSerializer(many=True)
 
 
+UNSPECIFIED_SECTOR = "Unspecified"
+
+
+def snapshot_of(
+    profile: dict[str, Any], holdings: list[dict[str, Any]], report: dict[str, Any]
+) -> dict[str, Any]:
+    """The earlier API's `snapshot`: each holding with its weight and its sector's, and the sectors.
+
+    Percentages are fractions (0.504 = 50.4 %), rounded to 6 digits; a holding without a sector
+    counts in the "Unspecified" sector. Rows come in the exposure report's order (largest
+    first). `total_market_value` is the integer 0 for an empty book, as the earlier API sent it.
+    """
+    holding_of = {row["ticker"]: row for row in holdings}
+    sector_weight_of: dict[str, float] = {}  # ticker → its sector's weight
+    by_sector = []
+    for group in report["by_sector"]:
+        for ticker in group["tickers"]:
+            sector_weight_of[ticker] = group["weight"]
+        by_sector.append(
+            {
+                "sector": group["sector"] if group["classified"] else UNSPECIFIED_SECTOR,
+                "market_value": _round(group["market_value"], 2),
+                "exposure_pct": _round(group["weight"]),
+            }
+        )
+    by_ticker = [
+        {
+            **holding_of[row["ticker"]],
+            "position_pct": _round(row["weight"]),
+            "sector_exposure_pct": _round(sector_weight_of.get(row["ticker"], 0.0)),
+        }
+        for row in report["by_ticker"]
+        if row["ticker"] in holding_of
+    ]
+    return {
+        "profile": profile,
+        "total_market_value": _round(report["total_value"], 2) if holdings else 0,
+        "holdings_count": len(holdings),
+        "by_ticker": by_ticker,
+        "by_sector": by_sector,
+    }
+
+
 class PortfolioOverviewSerializer(serializers.BaseSerializer):
-    """GET /api/portfolio: profile, holdings, total value, exposure, beta and limit checks."""
+    """GET /api/portfolio: profile, holdings and the earlier `snapshot`, then this project's
+    total value, exposure, beta and limit checks beside them."""
 
     def to_representation(self, overview: PortfolioOverview) -> dict[str, Any]:
         report = overview.report
+        profile = ProfileSerializer(overview.profile).data
+        holdings = HoldingSerializer(overview.holdings, many=True).data
         return {
-            "profile": ProfileSerializer(overview.profile).data,
-            "holdings": HoldingSerializer(overview.holdings, many=True).data,
+            "profile": profile,
+            "holdings": holdings,
+            "snapshot": snapshot_of(profile, holdings, report),
             "holding_count": len(overview.holdings),
             "total_value": _round(report["total_value"], 2),
             "exposure": {
@@ -230,11 +290,35 @@ class PortfolioOverviewSerializer(serializers.BaseSerializer):
         }
 
 
+class SnapshotHoldingSerializer(HoldingSerializer):
+    position_pct = serializers.FloatField(help_text="The holding's fraction of the total market value.")
+    sector_exposure_pct = serializers.FloatField(help_text="Its sector's fraction (Unspecified included).")
+
+    class Meta(HoldingSerializer.Meta):
+        fields = (*HoldingSerializer.Meta.fields, "position_pct", "sector_exposure_pct")
+        read_only_fields = fields
+
+
+class SnapshotSectorSerializer(serializers.Serializer):
+    sector = serializers.CharField(help_text='"Unspecified" for holdings without a sector.')
+    market_value = serializers.FloatField()
+    exposure_pct = serializers.FloatField(help_text="Fraction of the total market value.")
+
+
+class SnapshotSerializer(serializers.Serializer):
+    profile = ProfileSerializer()
+    total_market_value = serializers.FloatField(help_text="0 (an integer) when there are no holdings.")
+    holdings_count = serializers.IntegerField()
+    by_ticker = SnapshotHoldingSerializer(many=True)
+    by_sector = SnapshotSectorSerializer(many=True)
+
+
 class PortfolioSerializer(serializers.Serializer):
     """The documented shape of `PortfolioOverviewSerializer`'s output (for the schema)."""
 
     profile = ProfileSerializer()
     holdings = HoldingSerializer(many=True)
+    snapshot = SnapshotSerializer(help_text="The earlier API's exposure snapshot.")
     holding_count = serializers.IntegerField()
     total_value = serializers.FloatField()
     exposure = ExposureSerializer()

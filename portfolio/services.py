@@ -2,7 +2,8 @@
 
 The JSON API and the portfolio page both call these functions, so a profile or a holding
 changed from either obeys the same rules (`portfolio.validation`), and every refusal is a
-`DomainError` (a 400 with a message naming the field).
+`DomainError` with a message naming the field (400 or 422, see there; 404 for an unknown
+holding, 409 for a second holding of a ticker).
 
 Values a PM leaves out are filled in and their origin recorded on the holding:
 - `market_value`: entered (`given`); else shares × the provider's latest close
@@ -72,7 +73,14 @@ def update_profile(**fields: Any) -> PortfolioProfile:
 
 
 def _duplicate(ticker: str) -> DomainError:
-    return DomainError(f"{ticker} is already held; edit that holding.")
+    """A second holding of a ticker: 409, in the earlier API's words."""
+    return DomainError(f"Holding for {ticker} already exists", status_code=409)
+
+
+def _duplicate_on_update(ticker: str) -> DomainError:
+    return DomainError(
+        f"Ticker already exists in holdings: {ticker} is held; edit that holding.", status_code=409
+    )
 
 
 def _value_holding(holding: PortfolioHolding, *, given: float | None, now: dt.datetime) -> None:
@@ -143,7 +151,7 @@ def create_holding(**fields: Any) -> PortfolioHolding:
 def get_holding(holding_id: int) -> PortfolioHolding:
     holding = PortfolioHolding.objects.filter(pk=holding_id).first()
     if holding is None:
-        raise DomainError(f"No holding with id {holding_id}.", status_code=404)
+        raise DomainError(f"Holding {holding_id} not found", status_code=404)
     return holding
 
 
@@ -155,7 +163,7 @@ def update_holding(holding_id: int, **fields: Any) -> PortfolioHolding:
     values = clean_holding_fields(fields, partial=True)
     ticker = values.get("ticker", holding.ticker)
     if ticker != holding.ticker and PortfolioHolding.objects.filter(ticker=ticker).exists():
-        raise _duplicate(ticker)
+        raise _duplicate_on_update(ticker)
     revalue = "market_value" in values or any(
         name in values and values[name] != getattr(holding, name) for name in ("ticker", "shares", "avg_cost")
     )
@@ -176,7 +184,7 @@ def update_holding(holding_id: int, **fields: Any) -> PortfolioHolding:
         with transaction.atomic():
             holding.save()
     except IntegrityError as exc:
-        raise _duplicate(ticker) from exc
+        raise _duplicate_on_update(ticker) from exc
     return holding
 
 

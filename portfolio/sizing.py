@@ -52,13 +52,21 @@ def _first(*candidates: tuple[str, Any]) -> tuple[float | None, str]:
     return None, "none"
 
 
+def _scenario_rows(payload: Mapping[str, Any]) -> list[Any]:
+    """Our scenario list: `scenario_list`, or a list stored under `scenarios` before it moved."""
+    rows = payload.get("scenario_list")
+    if not isinstance(rows, list):
+        rows = payload.get("scenarios")
+    return rows if isinstance(rows, list) else []
+
+
 def _ev_from_scenarios(payload: Mapping[str, Any], recommendation: str) -> float | None:
     """EV = E7·h − D7·(1 − h) from the payload's scenarios (the contract's formulas, raw confidence)."""
     scenarios = [
         contract.Scenario(
             name=str(s.get("name", "")), probability=s.get("probability"), return_pct=s.get("return_pct")
         )
-        for s in payload.get("scenarios") or []
+        for s in _scenario_rows(payload)
         if isinstance(s, Mapping)
     ]
     if not any(_finite(s.return_pct) is not None for s in scenarios):

@@ -1,7 +1,8 @@
 """The portfolio page: profile, holdings, exposure and beta, and the optimizer for one ticker.
 
 Every change goes through `portfolio.services` (the same rules as the JSON API); a refused
-change re-renders the page with the message and a 400. Writes need a PM or an admin.
+change re-renders the page with the message and a 400 (404 for an unknown holding, 409 for a
+ticker already held). Writes need a PM or an admin.
 """
 
 from __future__ import annotations
@@ -135,6 +136,11 @@ def _optimization_view(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _page_status(exc: DomainError) -> int:
+    """A refused form is a 400 on the page; the API's 422 (a bound of its body) is one too."""
+    return 400 if exc.status_code == 422 else exc.status_code
+
+
 def _writer_only(request: HttpRequest) -> None:
     if not can_write(request.user):
         raise PermissionDenied("Your role can read the portfolio but not change it; ask a PM or an admin.")
@@ -153,7 +159,7 @@ def portfolio_profile_update(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         context = _context(request, profile_error=exc.detail)
         context["profile_form"] = {**context["profile_form"], **form}
-        return render(request, "portfolio/index.html", context, status=exc.status_code)
+        return render(request, "portfolio/index.html", context, status=_page_status(exc))
     messages.success(request, "Profile saved.")
     return redirect("portfolio")
 
@@ -168,7 +174,7 @@ def portfolio_holding_add(request: HttpRequest) -> HttpResponse:
         holding = create_holding(**fields)
     except DomainError as exc:
         context = _context(request, add_error=exc.detail, add_form={**ADD_FORM_BLANK, **form})
-        return render(request, "portfolio/index.html", context, status=exc.status_code)
+        return render(request, "portfolio/index.html", context, status=_page_status(exc))
     messages.success(request, f"{holding.ticker} added: market value {holding.market_value:,.2f}.")
     return redirect("portfolio")
 
@@ -184,7 +190,7 @@ def portfolio_holding_edit(request: HttpRequest, holding_id: int) -> HttpRespons
         for row in context["rows"]:
             if row["id"] == holding_id:
                 row["form"] = {**row["form"], **form}
-        return render(request, "portfolio/index.html", context, status=exc.status_code)
+        return render(request, "portfolio/index.html", context, status=_page_status(exc))
     messages.success(request, f"{holding.ticker} saved: market value {holding.market_value:,.2f}.")
     return redirect("portfolio")
 
@@ -197,7 +203,10 @@ def portfolio_holding_delete(request: HttpRequest, holding_id: int) -> HttpRespo
         delete_holding(holding_id)
     except DomainError as exc:
         return render(
-            request, "portfolio/index.html", _context(request, edit_error=exc.detail), status=exc.status_code
+            request,
+            "portfolio/index.html",
+            _context(request, edit_error=exc.detail),
+            status=_page_status(exc),
         )
     messages.success(request, f"{ticker} deleted.")
     return redirect("portfolio")

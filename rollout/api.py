@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pmresearch.errors import validated_or_422
 from rollout.metrics import DEFAULT_WINDOW_HOURS, MAX_WINDOW_HOURS, MIN_WINDOW_HOURS, rollout_status
 
 
@@ -33,6 +34,6 @@ class RolloutStatusView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        query = StatusQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        return Response(rollout_status(window_hours=query.validated_data["window_hours"]))
+        # A window outside 1..720 hours is a 422, as the earlier API answered.
+        query = validated_or_422(StatusQuerySerializer(data=request.query_params))
+        return Response(rollout_status(window_hours=query["window_hours"]))

@@ -29,8 +29,8 @@ from rollout.flags import Flag, flag_posture
 from rollout.telemetry import legacy_read_totals
 
 MIN_WINDOW_HOURS = 1
-MAX_WINDOW_HOURS = 2160  # 90 days
-DEFAULT_WINDOW_HOURS = 24
+MAX_WINDOW_HOURS = 720  # 30 days, the earlier API's bound
+DEFAULT_WINDOW_HOURS = 72
 
 SCHEDULED_RUN_SUCCESS_MIN = 0.99
 CONTRACT_VALID_MIN = 0.98
@@ -69,16 +69,44 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _check(name: str, *, passed: bool, actual: Any, threshold: Any, detail: str) -> dict[str, Any]:
-    return {"name": name, "passed": passed, "actual": actual, "threshold": threshold, "detail": detail}
+def _threshold_text(threshold: Any, comparison: str) -> str:
+    """The earlier API's threshold string (">= 0.99", "== 0", "== true")."""
+    if isinstance(threshold, bool):
+        return f"{comparison} {str(threshold).lower()}"
+    if comparison == "<=" and threshold == 0:
+        comparison = "=="  # a count of at most 0
+    return f"{comparison} {threshold:g}"
+
+
+def _check(
+    name: str, *, passed: bool, actual: Any, threshold: Any, detail: str, comparison: str = ">="
+) -> dict[str, Any]:
+    """One gate check: `threshold` is the earlier string, `threshold_value` the bare bound."""
+    return {
+        "name": name,
+        "passed": passed,
+        "actual": actual,
+        "threshold": _threshold_text(threshold, comparison),
+        "threshold_value": threshold,
+        "comparison": comparison,
+        "detail": detail,
+    }
 
 
 def coverage_check(
-    name: str, *, hits: int, total: int, minimum: float, what: str, empty: str, empty_passes: bool = False
+    name: str,
+    *,
+    hits: int,
+    total: int,
+    minimum: float,
+    what: str,
+    empty: str,
+    empty_passes: bool = False,
+    empty_actual: float | None = None,
 ) -> dict[str, Any]:
     """At least `minimum` of `total` rows are hits; no rows at all fails with `empty` (or passes)."""
     if not total:
-        return _check(name, passed=empty_passes, actual=None, threshold=minimum, detail=empty)
+        return _check(name, passed=empty_passes, actual=empty_actual, threshold=minimum, detail=empty)
     # Compared unrounded, so 0.98996 never passes a 0.99 gate by rounding.
     passed = hits / total >= minimum
     return _check(
@@ -93,7 +121,12 @@ def coverage_check(
 def _flag_check(name: str, flag: Flag, posture: Mapping[str, bool]) -> dict[str, Any]:
     on = bool(posture[flag.value])
     return _check(
-        name, passed=on, actual=on, threshold=True, detail=f"{flag.value} is {'on' if on else 'off'}"
+        name,
+        passed=on,
+        actual=on,
+        threshold=True,
+        detail=f"{flag.value} is {'on' if on else 'off'}",
+        comparison="==",
     )
 
 
@@ -158,9 +191,12 @@ def scheduled_run_metrics(*, since: dt.datetime, now: dt.datetime) -> tuple[dict
 def _empty_analysis_metrics() -> dict[str, Any]:
     return {
         "total": 0,
+        "schema_v2_count": 0,
         "signal_contract_present_count": 0,
         "signal_contract_valid_count": 0,
         "signal_contract_valid_coverage": None,
+        "portfolio_action_v2_parseable_count": 0,
+        "portfolio_action_v2_coverage_on_v2": 0.0,
         "ev_score_non_null_count": 0,
         "confidence_calibrated_non_null_count": 0,
         "data_quality_non_null_count": 0,
@@ -169,11 +205,17 @@ def _empty_analysis_metrics() -> dict[str, Any]:
 
 
 def analysis_metrics(analyses: QuerySet[Analysis]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(scheduled_analyses, all_analyses) metrics; each contract is validated once."""
+    """(scheduled_analyses, all_analyses) metrics; each contract is validated once.
+
+    `portfolio_action_v2_coverage_on_v2` is the earlier metric (parseable actions over every
+    v2 analysis); Stage B's gate uses `portfolio_action_counts`, which leaves out analyses that
+    ran with the optimizer off.
+    """
     groups = {"scheduled": _empty_analysis_metrics(), "all": _empty_analysis_metrics()}
     scheduled = Q(run_kind=RunKind.SCHEDULED)
     fields = {
         "total": "pk",
+        "schema_v2_count": Q(analysis_schema_version=SchemaVersion.V2),
         "signal_contract_present_count": "signal_contract_v2",
         "ev_score_non_null_count": "ev_score_7d",
         "confidence_calibrated_non_null_count": "confidence_calibrated",
@@ -182,6 +224,10 @@ def analysis_metrics(analyses: QuerySet[Analysis]) -> tuple[dict[str, Any], dict
     }
     aggregates: dict[str, Any] = {}
     for key, column in fields.items():
+        if isinstance(column, Q):
+            aggregates[f"all_{key}"] = Count("pk", filter=column)
+            aggregates[f"scheduled_{key}"] = Count("pk", filter=column & scheduled)
+            continue
         # Count(column) counts the rows where the column is not NULL.
         aggregates[f"all_{key}"] = Count(column)
         aggregates[f"scheduled_{key}"] = Count(column, filter=scheduled)
@@ -198,8 +244,22 @@ def analysis_metrics(analyses: QuerySet[Analysis]) -> tuple[dict[str, Any], dict
             groups["all"]["signal_contract_valid_count"] += 1
             if run_kind == RunKind.SCHEDULED:
                 groups["scheduled"]["signal_contract_valid_count"] += 1
+    actions = (
+        analyses.filter(analysis_schema_version=SchemaVersion.V2)
+        .values_list("run_kind", "analysis_payload__portfolio_action_v2")
+        .iterator(chunk_size=500)
+    )
+    for run_kind, action in actions:
+        if is_parseable_portfolio_action(action):
+            groups["all"]["portfolio_action_v2_parseable_count"] += 1
+            if run_kind == RunKind.SCHEDULED:
+                groups["scheduled"]["portfolio_action_v2_parseable_count"] += 1
     for group in groups.values():
         group["signal_contract_valid_coverage"] = _ratio(group["signal_contract_valid_count"], group["total"])
+        # As the earlier API: over every v2 analysis, and 0.0 (not null) when there is none.
+        group["portfolio_action_v2_coverage_on_v2"] = _ratio(
+            group["portfolio_action_v2_parseable_count"], max(group["schema_v2_count"], 1)
+        )
     return groups["scheduled"], groups["all"]
 
 
@@ -249,10 +309,13 @@ def alert_rule_metrics() -> dict[str, Any]:
         .values_list("rule_type", "n")
     )
     unknown = sorted(rule_type for rule_type in by_type if rule_type not in RuleType.values)
+    legacy = sum(n for rule_type, n in by_type.items() if rule_type in LEGACY_RULE_TYPES)
+    unknown_count = sum(by_type[rule_type] for rule_type in unknown)
     return {
         "by_type": by_type,
-        "legacy_count": sum(n for rule_type, n in by_type.items() if rule_type in LEGACY_RULE_TYPES),
-        "unknown_type_count": sum(by_type[rule_type] for rule_type in unknown),
+        "legacy_count": legacy,
+        "v2_count": sum(by_type.values()) - legacy - unknown_count,
+        "unknown_type_count": unknown_count,
         "unknown_types": unknown,
     }
 
@@ -341,6 +404,7 @@ def stage_b_gate(parseable: int, v2_total: int, rules: Mapping[str, Any]) -> dic
             minimum=PORTFOLIO_ACTION_PARSEABLE_MIN,
             what="v2 analyses sized by optimizer v2 carry a parseable portfolio_action_v2",
             empty="no v2 analyses in the window",
+            empty_actual=0.0,  # the earlier API's coverage with nothing to cover
         ),
         _check(
             "unknown_alert_rule_types",
@@ -348,6 +412,7 @@ def stage_b_gate(parseable: int, v2_total: int, rules: Mapping[str, Any]) -> dic
             actual=unknown,
             threshold=UNKNOWN_RULE_TYPES_MAX,
             detail=f"{unknown_detail} (need <= {UNKNOWN_RULE_TYPES_MAX})",
+            comparison="<=",
         ),
     ]
     return _gate(checks, STAGE_B_MANUAL)

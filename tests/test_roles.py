@@ -24,7 +24,8 @@ def test_every_role_reads(viewer: Any, pm: Any, desk_admin: Any) -> None:
     for user in (viewer, pm, desk_admin):
         response = _api(user).get("/api/analysis/tickers")
         assert response.status_code == 200
-        assert response.json() == {"tickers": ["MSFT"], "count": 1}
+        assert [row["ticker"] for row in response.json()["tickers"]] == ["MSFT"]
+        assert response.json()["total_count"] == 1
 
 
 def test_a_viewers_write_gets_a_403_and_changes_nothing(viewer: Any) -> None:
@@ -39,14 +40,18 @@ def test_a_pm_deletes_an_analysis_with_its_agent_results(pm: Any) -> None:
     result = AgentResultFactory()
     response = _api(pm).delete(f"/api/analysis/{result.analysis_id}")
     assert response.status_code == 200
-    assert response.json() == {"deleted_id": result.analysis_id}
+    assert response.json() == {
+        "success": True,
+        "message": f"Analysis {result.analysis_id} deleted",
+        "deleted_id": result.analysis_id,
+    }
     assert not Analysis.objects.exists()
 
 
 def test_deleting_a_missing_analysis_is_a_404_with_a_message(pm: Any) -> None:
     response = _api(pm).delete("/api/analysis/999999")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No analysis with id 999999."}
+    assert response.json() == {"detail": "Analysis 999999 not found"}
 
 
 def test_a_browser_write_without_the_csrf_token_is_refused(pm: Any) -> None:

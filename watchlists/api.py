@@ -1,8 +1,11 @@
 """JSON API for watchlists: CRUD, tickers, a streamed analysis of every ticker, and ranking.
 
 Reads are open to every signed-in user; writes need a PM or an admin (the default
-DeskRolePermission), and so does running analyses (DeskWriterPermission). Every bad input is
-a 400 `{"detail": ...}`, checked before any stream starts.
+DeskRolePermission), and so does running analyses (DeskWriterPermission). Statuses and bodies
+are the earlier API's: every success is a 200; a value outside a declared bound (name 1..50
+characters, body ticker of 1..5 letters plus a share class, opportunity filters, a non-integer
+id) is a 422; the handler's own checks (a ticker's format, agent names, an empty watchlist) are
+a 400; a duplicate name a 409. Every error comes before any stream starts.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -28,7 +30,7 @@ from analysis.models import Analysis, RunKind
 from analysis.serializers import AnalysisResponseSerializer
 from analysis.services import RunContext, prepare_run, run_analysis
 from analysis.streams import EventStreamRenderer
-from pmresearch.errors import DomainError
+from pmresearch.errors import DomainError, InvalidInput, validated_or_422
 from rollout.flags import Flag, is_enabled
 from watchlists import selectors, services
 from watchlists.exports import opportunities_csv, opportunities_filename
@@ -38,12 +40,15 @@ from watchlists.serializers import (
     DeletedWatchlistSerializer,
     OpportunityListSerializer,
     OpportunityQuerySerializer,
+    RenamedWatchlistSerializer,
+    TickerChangeSerializer,
     TickerInputSerializer,
+    WatchlistDetailSerializer,
     WatchlistInputSerializer,
     WatchlistListSerializer,
     WatchlistSerializer,
 )
-from watchlists.streams import watchlist_events
+from watchlists.streams import ITEM_FIELDS, watchlist_events
 
 TICKER_PATH_PARAM = OpenApiParameter(
     "ticker", str, OpenApiParameter.PATH, description="US equity symbol, e.g. AAPL or BRK.B"
@@ -53,7 +58,7 @@ TICKER_PATH_PARAM = OpenApiParameter(
 def _watchlist_or_404(watchlist_id: int) -> Watchlist:
     watchlist = selectors.watchlist(watchlist_id)
     if watchlist is None:
-        raise NotFound(f"No watchlist with id {watchlist_id}.")
+        raise DomainError(f"Watchlist {watchlist_id} not found", status_code=404)
     return watchlist
 
 
@@ -62,41 +67,71 @@ def _watchlist_data(watchlist_id: int) -> dict[str, Any]:
     return WatchlistSerializer(_watchlist_or_404(watchlist_id)).data
 
 
+def _ticker_change(watchlist_id: int, ticker: str, *, changed: bool) -> dict[str, Any]:
+    return {
+        "success": True,
+        "ticker": ticker,
+        "watchlist_id": watchlist_id,
+        "changed": changed,
+        "watchlist": _watchlist_data(watchlist_id),
+    }
+
+
+def _result_item(response: dict[str, Any]) -> dict[str, Any]:
+    """A `result` event's data: the earlier per-ticker keys beside the analyze response."""
+    analysis = response.get("analysis") or {}
+    item = {key: analysis.get(key) for key in ITEM_FIELDS if key in analysis}
+    return {**response, **item, "success": True, "error": None}
+
+
 class WatchlistListView(APIView):
     @extend_schema(
         operation_id="watchlists_list",
-        summary="Every watchlist with its tickers",
+        summary="Every watchlist with its tickers, the newest first",
         responses=WatchlistListSerializer,
     )
     def get(self, request: Request) -> Response:
-        found = list(selectors.watchlists())
-        return Response({"watchlists": WatchlistSerializer(found, many=True).data, "count": len(found)})
+        found = list(selectors.watchlists_newest_first())
+        return Response({"watchlists": WatchlistSerializer(found, many=True).data, "total_count": len(found)})
 
     @extend_schema(
         operation_id="watchlists_create",
-        summary="Create a watchlist (PMs and admins); names are unique ignoring case",
-        request=WatchlistInputSerializer,
-        responses={201: WatchlistSerializer},
-    )
-    def post(self, request: Request) -> Response:
-        watchlist = services.create_watchlist(data=request.data)
-        return Response(_watchlist_data(watchlist.pk), status=status.HTTP_201_CREATED)
-
-
-class WatchlistDetailView(APIView):
-    @extend_schema(operation_id="watchlists_retrieve", summary="One watchlist", responses=WatchlistSerializer)
-    def get(self, request: Request, watchlist_id: int) -> Response:
-        return Response(WatchlistSerializer(_watchlist_or_404(watchlist_id)).data)
-
-    @extend_schema(
-        operation_id="watchlists_update",
-        summary="Rename a watchlist (PMs and admins)",
+        summary="Create a watchlist (PMs and admins); names are unique ignoring case (409)",
         request=WatchlistInputSerializer,
         responses=WatchlistSerializer,
     )
+    def post(self, request: Request) -> Response:
+        validated_or_422(WatchlistInputSerializer(data=request.data))
+        watchlist = services.create_watchlist(data=request.data)
+        return Response(_watchlist_data(watchlist.pk))
+
+
+class WatchlistDetailView(APIView):
+    @extend_schema(
+        operation_id="watchlists_retrieve",
+        summary="One watchlist with each ticker's latest stored analysis",
+        responses=WatchlistDetailSerializer,
+    )
+    def get(self, request: Request, watchlist_id: int) -> Response:
+        return Response(WatchlistSerializer(_watchlist_or_404(watchlist_id), analyses=True).data)
+
+    @extend_schema(
+        operation_id="watchlists_update",
+        summary="Rename a watchlist (PMs and admins); another watchlist's name is a 409",
+        request=WatchlistInputSerializer,
+        responses=RenamedWatchlistSerializer,
+    )
     def put(self, request: Request, watchlist_id: int) -> Response:
-        services.rename_watchlist(watchlist=_watchlist_or_404(watchlist_id), data=request.data)
-        return Response(_watchlist_data(watchlist_id))
+        watchlist = _watchlist_or_404(watchlist_id)
+        validated_or_422(WatchlistInputSerializer(data=request.data))
+        renamed = services.rename_watchlist(watchlist=watchlist, data=request.data)
+        return Response(
+            {
+                "success": True,
+                "message": f"Watchlist renamed to '{renamed.name}'",
+                "watchlist": _watchlist_data(watchlist_id),
+            }
+        )
 
     @extend_schema(
         operation_id="watchlists_destroy",
@@ -104,31 +139,51 @@ class WatchlistDetailView(APIView):
         responses=DeletedWatchlistSerializer,
     )
     def delete(self, request: Request, watchlist_id: int) -> Response:
-        return Response({"deleted_id": services.delete_watchlist(watchlist=_watchlist_or_404(watchlist_id))})
+        deleted_id = services.delete_watchlist(watchlist=_watchlist_or_404(watchlist_id))
+        message = f"Watchlist {deleted_id} deleted"
+        return Response({"success": True, "message": message, "deleted_id": deleted_id})
 
 
 class WatchlistTickersView(APIView):
     @extend_schema(
         operation_id="watchlists_tickers_create",
-        summary="Add a ticker to a watchlist (PMs and admins); a ticker already there is refused",
+        summary="Add a ticker to a watchlist (PMs and admins); a ticker already there is left as it is",
         request=TickerInputSerializer,
-        responses={201: WatchlistSerializer},
+        responses=TickerChangeSerializer,
     )
     def post(self, request: Request, watchlist_id: int) -> Response:
-        services.add_ticker(watchlist=_watchlist_or_404(watchlist_id), data=request.data)
-        return Response(_watchlist_data(watchlist_id), status=status.HTTP_201_CREATED)
+        watchlist = _watchlist_or_404(watchlist_id)
+        validated_or_422(TickerInputSerializer(data=request.data))
+        ticker, added = services.add_ticker(watchlist=watchlist, data=request.data)
+        return Response(_ticker_change(watchlist_id, ticker, changed=added))
 
 
 class WatchlistTickerDetailView(APIView):
     @extend_schema(
         operation_id="watchlists_tickers_destroy",
-        summary="Remove a ticker from a watchlist (PMs and admins)",
+        summary="Remove a ticker from a watchlist (PMs and admins); one not on the list is a 404",
         parameters=[TICKER_PATH_PARAM],
-        responses=WatchlistSerializer,
+        responses=TickerChangeSerializer,
     )
     def delete(self, request: Request, watchlist_id: int, ticker: str) -> Response:
-        services.remove_ticker(watchlist=_watchlist_or_404(watchlist_id), raw_ticker=ticker)
-        return Response(_watchlist_data(watchlist_id))
+        removed = services.remove_ticker(watchlist=_watchlist_or_404(watchlist_id), raw_ticker=ticker)
+        return Response(_ticker_change(watchlist_id, removed, changed=True))
+
+
+@extend_schema(exclude=True)
+class WatchlistBadIdView(APIView):
+    """Any watchlist route whose id is not an integer: a 422, as the earlier API's path bound.
+
+    Raised once the caller is authenticated and allowed, whatever the method. An integer id
+    reaching this view is a sub-route that does not exist: the framework's 404.
+    """
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raw = str(kwargs.get("watchlist_id", ""))
+        if raw.isascii() and raw.isdigit():
+            raise NotFound()
+        raise InvalidInput({"watchlist_id": ["A valid integer is required."]})
 
 
 class WatchlistAnalyzeView(APIView):
@@ -142,9 +197,13 @@ class WatchlistAnalyzeView(APIView):
         operation_id="watchlists_analyze",
         summary="Analyse every ticker of a watchlist, streaming each result (server-sent events)",
         description=(
-            "Events: `result` (the analyze response shape), `error` {ticker, detail}, then `done` "
-            "{watchlist_id, total, succeeded, failed, duration_seconds, concurrency, opportunities}; "
-            "`opportunities` ranks this run's analyses when WATCHLIST_RANKING_ENABLED is on, else null. "
+            "Events, each a bare `event:` line and one `data:` line: `result` {ticker, success, "
+            "analysis_id, analysis_schema_version, recommendation, score, confidence, ev_score_7d, "
+            "confidence_calibrated, data_quality_score, duration_seconds, error} beside the analyze "
+            "response, or `error` (the same keys, nulls and the message in `error` and `detail`), per "
+            "ticker as each finishes; then `done` {message, ticker_count, completed, opportunities, "
+            "watchlist_id, total, succeeded, failed, duration_seconds, concurrency, ranked}. "
+            "`opportunities` ranks this run's analyses when WATCHLIST_RANKING_ENABLED is on, else []. "
             "At most WATCHLIST_CONCURRENCY analyses run at once."
         ),
         parameters=[AGENTS_PARAM, AS_OF_PARAM],
@@ -156,7 +215,7 @@ class WatchlistAnalyzeView(APIView):
         tickers = selectors.tickers_of(watchlist)
         # Validate before streaming, so bad input is a plain 400.
         if not tickers:
-            raise DomainError(f"Watchlist {watchlist.name} has no tickers yet; add one first.")
+            raise DomainError("Watchlist has no tickers")
         options = services.parse_run_options(
             agents=request.query_params.get("agents"), as_of=request.query_params.get("as_of")
         )
@@ -185,7 +244,7 @@ class WatchlistAnalyzeView(APIView):
 
         def serialize(analysis: Analysis) -> dict[str, Any]:
             fresh = Analysis.objects.prefetch_related("agent_results").get(pk=analysis.pk)
-            return AnalysisResponseSerializer(fresh).data
+            return _result_item(AnalysisResponseSerializer(fresh).data)
 
         def rank(results: list[Analysis]) -> list[dict[str, Any]] | None:
             if not is_enabled(Flag.WATCHLIST_RANKING):
@@ -223,7 +282,9 @@ class WatchlistOpportunitiesView(APIView):
         description=(
             "Order: EV (7d) highest first, then calibrated confidence, then data quality, then ticker; "
             "missing values sort last (v1 analyses after every row with an EV). A row without the "
-            "value a filter asks about is left out. Tickers with no analysis are listed in `missing`."
+            "value a filter asks about is left out. Only analyses that carry a signal contract are "
+            "ranked: tickers with no analysis are listed in `missing`, those whose latest analysis "
+            "is v1 in `unranked`. Filters outside their bounds are a 422."
         ),
         parameters=[OpportunityQuerySerializer],
         responses=OpportunityListSerializer,

@@ -35,6 +35,7 @@ ROW_FIELDS = (
     "data_quality_score",
     "capacity_usd",
     "regime_label",
+    "recommended_action",
     "optimizer_action",
     "is_demo_data",
 )

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Lower
 
 from analysis.models import Analysis, SchemaVersion
-from watchlists.models import Watchlist
+from watchlists.models import Watchlist, WatchlistTicker
 from watchlists.ranking import rank_opportunities
 
 # Only what an opportunity row needs (the payload is read for the optimizer's action).
@@ -35,6 +35,11 @@ def watchlists() -> QuerySet[Watchlist]:
     return Watchlist.objects.prefetch_related("tickers").order_by(Lower("name"), "id")
 
 
+def watchlists_newest_first() -> QuerySet[Watchlist]:
+    """Every watchlist with its tickers, the newest first (the earlier API's list order)."""
+    return Watchlist.objects.prefetch_related("tickers").order_by("-created_at", "-id")
+
+
 def watchlist(watchlist_id: int) -> Watchlist | None:
     return watchlists().filter(pk=watchlist_id).first()
 
@@ -42,6 +47,22 @@ def watchlist(watchlist_id: int) -> Watchlist | None:
 def tickers_of(watchlist: Watchlist) -> list[str]:
     """The watchlist's tickers, sorted (uses the prefetched rows when there are some)."""
     return sorted(item.ticker for item in watchlist.tickers.all())
+
+
+def ticker_rows(watchlist: Watchlist) -> list[WatchlistTicker]:
+    """The watchlist's ticker rows, newest first (as the earlier API listed them)."""
+    return sorted(watchlist.tickers.all(), key=lambda item: (item.added_at, item.pk), reverse=True)
+
+
+def _latest_of(tickers: Iterable[str]) -> QuerySet[Analysis]:
+    """Each ticker's latest analysis: the newest `timestamp`, then the highest id (as `latest`)."""
+    newest = Analysis.objects.filter(ticker=OuterRef("ticker")).order_by("-timestamp", "-id").values("pk")[:1]
+    return Analysis.objects.filter(ticker__in=sorted(set(tickers))).filter(pk=Subquery(newest)).order_by()
+
+
+def latest_analyses(tickers: Iterable[str]) -> dict[str, Analysis]:
+    """{ticker: its latest stored analysis}; a ticker with none is absent."""
+    return {analysis.ticker: analysis for analysis in _latest_of(tickers)}
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -64,6 +85,22 @@ def _number(value: Any) -> float | None:
     return value
 
 
+def _action(value: Any) -> str | None:
+    """An action as text: the string itself, or an action object's `recommended_action`/`action`."""
+    if isinstance(value, str):
+        return value or None
+    mapping = _mapping(value)
+    for key in ("recommended_action", "action"):
+        if isinstance(mapping.get(key), str) and mapping[key]:
+            return mapping[key]
+    return None
+
+
+def has_contract(analysis: Analysis) -> bool:
+    """Whether the analysis carries a signal contract (a v2 analysis): only those are ranked."""
+    return analysis.analysis_schema_version == SchemaVersion.V2 and bool(analysis.signal_contract_v2)
+
+
 def opportunity_row(analysis: Analysis) -> dict[str, Any]:
     """One analysis as an unranked opportunity row (`watchlists.ranking.ROW_FIELDS`).
 
@@ -74,7 +111,8 @@ def opportunity_row(analysis: Analysis) -> dict[str, Any]:
     """
     v2 = analysis.analysis_schema_version == SchemaVersion.V2
     contract = _mapping(analysis.signal_contract_v2) if v2 else {}
-    optimizer = _mapping(_mapping(analysis.analysis_payload).get("portfolio_action_v2"))
+    payload = _mapping(analysis.analysis_payload)
+    optimizer = _mapping(payload.get("portfolio_action_v2"))
     action = optimizer.get("action")
     return {
         "ticker": analysis.ticker,
@@ -88,37 +126,40 @@ def opportunity_row(analysis: Analysis) -> dict[str, Any]:
         "data_quality_score": analysis.data_quality_score if v2 else None,
         "capacity_usd": _number(_mapping(contract.get("liquidity")).get("capacity_usd")),
         "regime_label": analysis.regime_label if v2 else None,
+        "recommended_action": _action(optimizer) or _action(payload.get("portfolio_action")),
         "optimizer_action": action if isinstance(action, str) else None,
         "is_demo_data": analysis.data_source == "demo",
     }
 
 
-def latest_rows(tickers: Iterable[str]) -> tuple[list[dict[str, Any]], list[str]]:
-    """(rows of each ticker's latest stored analysis, sorted tickers that have none).
+def latest_rows(tickers: Iterable[str]) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """(rows of each ticker's latest stored analysis that carries a signal contract, sorted
+    tickers with no analysis, sorted tickers whose latest analysis has no contract).
 
-    "Latest" is the newest `timestamp` (then the highest id), as for `/api/analysis/{t}/latest`.
-    Reads only; nothing is re-run.
+    As in the earlier API, only a contract's values are ranked: a ticker whose latest analysis
+    is v1 (SIGNAL_CONTRACT_V2_ENABLED off) is left out of the rows. Reads only; nothing is re-run.
     """
     wanted = sorted(set(tickers))
-    newest = Analysis.objects.filter(ticker=OuterRef("ticker")).order_by("-timestamp", "-id").values("pk")[:1]
-    found = list(
-        Analysis.objects.filter(ticker__in=wanted).filter(pk=Subquery(newest)).only(*ROW_COLUMNS).order_by()
-    )
+    found = list(_latest_of(wanted).only(*ROW_COLUMNS))
     seen = {analysis.ticker for analysis in found}
-    return [opportunity_row(analysis) for analysis in found], [t for t in wanted if t not in seen]
+    unranked = sorted(analysis.ticker for analysis in found if not has_contract(analysis))
+    rows = [opportunity_row(analysis) for analysis in found if has_contract(analysis)]
+    return rows, [t for t in wanted if t not in seen], unranked
 
 
 def rows_for_analyses(analysis_ids: Iterable[int]) -> list[dict[str, Any]]:
-    """Opportunity rows of these analyses (a watchlist run's results)."""
+    """Opportunity rows of these analyses (a watchlist run's results) that carry a signal contract."""
     return [
         opportunity_row(analysis)
         for analysis in Analysis.objects.filter(pk__in=list(analysis_ids)).only(*ROW_COLUMNS).order_by()
+        if has_contract(analysis)
     ]
 
 
 def ranked_opportunities(
     watchlist: Watchlist, *, limit: int, min_quality: float | None = None, min_ev: float | None = None
-) -> tuple[list[dict[str, Any]], list[str]]:
-    """(the ranked opportunities of the watchlist's tickers, tickers with no analysis yet)."""
-    rows, missing = latest_rows(tickers_of(watchlist))
-    return rank_opportunities(rows, min_quality=min_quality, min_ev=min_ev, limit=limit), missing
+) -> tuple[list[dict[str, Any]], list[str], list[str]]:
+    """(the ranked opportunities of the watchlist's tickers, tickers with no analysis yet,
+    tickers whose latest analysis carries no signal contract)."""
+    rows, missing, unranked = latest_rows(tickers_of(watchlist))
+    return rank_opportunities(rows, min_quality=min_quality, min_ev=min_ev, limit=limit), missing, unranked

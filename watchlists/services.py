@@ -1,7 +1,8 @@
 """Writes over watchlists, the validation of every watchlist input, and the demo seed.
 
-Every problem a caller can fix is a `DomainError` (400 `{"detail": ...}`) with a message
-meant to be shown as it is.
+Every problem a caller can fix is a `DomainError` with a message meant to be shown as it is:
+400 for a bad value, 409 for a duplicate name, 404 for a ticker not on the list, and 422 for
+an opportunity filter outside its declared bounds (the earlier API's statuses).
 """
 
 from __future__ import annotations
@@ -64,13 +65,18 @@ def clean_ticker(raw: object) -> str:
         raise DomainError(str(exc)) from exc
 
 
+def _name_taken(name: str) -> DomainError:
+    return DomainError(f"Watchlist '{name}' already exists", status_code=409)
+
+
 def _refuse_taken_name(name: str, *, exclude_id: int | None = None) -> None:
+    """Names are unique ignoring case: a 409 naming the existing watchlist."""
     taken = Watchlist.objects.filter(name__iexact=name)
     if exclude_id is not None:
         taken = taken.exclude(pk=exclude_id)
     existing = taken.first()
     if existing is not None:
-        raise DomainError(f"A watchlist named {existing.name} already exists.")
+        raise _name_taken(existing.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -85,7 +91,7 @@ def create_watchlist(*, data: object) -> Watchlist:
             _refuse_taken_name(name)
             return Watchlist.objects.create(name=name)
     except IntegrityError as exc:  # a concurrent create with the same name won the race
-        raise DomainError(f"A watchlist named {name} already exists.") from exc
+        raise _name_taken(name) from exc
 
 
 def rename_watchlist(*, watchlist: Watchlist, data: object) -> Watchlist:
@@ -96,7 +102,7 @@ def rename_watchlist(*, watchlist: Watchlist, data: object) -> Watchlist:
             watchlist.name = name
             watchlist.save(update_fields=["name", "updated_at"])
     except IntegrityError as exc:
-        raise DomainError(f"A watchlist named {name} already exists.") from exc
+        raise _name_taken(name) from exc
     return watchlist
 
 
@@ -111,19 +117,21 @@ def _touch(watchlist: Watchlist) -> None:
     watchlist.save(update_fields=["updated_at"])
 
 
-def add_ticker(*, watchlist: Watchlist, data: object) -> str:
-    """Add a ticker (normalised: `brk-b` → `BRK.B`); a ticker already there is refused."""
+def add_ticker(*, watchlist: Watchlist, data: object) -> tuple[str, bool]:
+    """Add a ticker (normalised: `brk-b` → `BRK.B`): (the ticker, whether it was added).
+
+    A ticker already on the list is left as it is (False), as the earlier API answered.
+    """
     ticker = clean_ticker(_body(data, '{"ticker": "AAPL"}').get("ticker"))
-    duplicate = DomainError(f"{ticker} is already on this watchlist.")
     if WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
-        raise duplicate
+        return ticker, False
     try:
         with transaction.atomic():
             WatchlistTicker.objects.create(watchlist=watchlist, ticker=ticker)
             _touch(watchlist)
-    except IntegrityError as exc:
-        raise duplicate from exc
-    return ticker
+    except IntegrityError:  # a concurrent add of the same ticker won the race
+        return ticker, False
+    return ticker, True
 
 
 def remove_ticker(*, watchlist: Watchlist, raw_ticker: str) -> str:
@@ -141,7 +149,7 @@ def remove_ticker(*, watchlist: Watchlist, raw_ticker: str) -> str:
     with transaction.atomic():
         deleted, _ = WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).delete()
         if not deleted:
-            raise DomainError(f"{ticker} is not on this watchlist.", status_code=404)
+            raise DomainError(f"Ticker {ticker} not in watchlist {watchlist.pk}", status_code=404)
         _touch(watchlist)
     return ticker
 
@@ -178,6 +186,11 @@ class OpportunityFilters:
     min_ev: float | None = None
 
 
+def _out_of_bounds(message: str) -> DomainError:
+    """A filter outside its declared bounds: 422, as the earlier API answered."""
+    return DomainError(message, status_code=422)
+
+
 def _float_param(
     name: str, raw: str | None, *, low: float | None = None, high: float | None = None
 ) -> float | None:
@@ -188,9 +201,9 @@ def _float_param(
     try:
         value = float(raw)
     except ValueError as exc:
-        raise DomainError(message) from exc
+        raise _out_of_bounds(message) from exc
     if not math.isfinite(value) or (low is not None and value < low) or (high is not None and value > high):
-        raise DomainError(message)
+        raise _out_of_bounds(message)
     return value
 
 
@@ -201,7 +214,7 @@ def parse_opportunity_filters(params: Mapping[str, str]) -> OpportunityFilters:
     if raw_limit is not None and raw_limit.strip():
         text = raw_limit.strip()
         if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= OPPORTUNITY_LIMIT_MAX:
-            raise DomainError(
+            raise _out_of_bounds(
                 f"limit must be a whole number from 1 to {OPPORTUNITY_LIMIT_MAX}, not '{text[:20]}'."
             )
         limit = int(text)
@@ -215,19 +228,21 @@ def parse_opportunity_filters(params: Mapping[str, str]) -> OpportunityFilters:
 def opportunities_report(*, watchlist: Watchlist, params: Mapping[str, str]) -> dict[str, Any]:
     """The body of `GET /api/watchlists/{id}/opportunities` for these query parameters.
 
-    Ranks each ticker's latest stored analysis (nothing is re-run); a bad filter is a
-    DomainError (400).
+    Ranks each ticker's latest stored analysis that carries a signal contract (nothing is
+    re-run); a filter outside its bounds is a DomainError (422).
     """
     filters = parse_opportunity_filters(params)
-    ranked, missing = selectors.ranked_opportunities(
+    ranked, missing, unranked = selectors.ranked_opportunities(
         watchlist, limit=filters.limit, min_quality=filters.min_quality, min_ev=filters.min_ev
     )
     return {
         "watchlist_id": watchlist.pk,
-        "generated_at": timezone.now().isoformat(),
         "opportunities": ranked,
+        "total_count": len(ranked),
         "count": len(ranked),
+        "generated_at": timezone.now().isoformat(),
         "missing": missing,
+        "unranked": unranked,
     }
 
 

@@ -1,5 +1,7 @@
 """Server-sent events for a watchlist run: `result` or `error` per ticker, then `done`.
 
+Framed as the earlier API framed them: a bare `event:` line and one `data:` line, no ids.
+
 Each ticker's analysis runs in a pool thread (`in_worker_thread`), at most `concurrency` at
 once under an `asyncio.Semaphore`: a ticker starts as soon as a slot is free, and events are
 yielded in the order analyses finish. The runner is injected (`run(ticker)` → result,
@@ -27,6 +29,33 @@ Runner = Callable[[str], Any]
 Serializer = Callable[[Any], dict[str, Any]]
 Ranker = Callable[[list[Any]], list[dict[str, Any]] | None]
 
+DONE_MESSAGE = "All analyses complete"
+#: The earlier per-ticker item: a `result` carries these keys (beside the analysis response), an
+#: `error` carries them with nulls and the error text.
+ITEM_FIELDS = (
+    "ticker",
+    "success",
+    "analysis_id",
+    "analysis_schema_version",
+    "recommendation",
+    "score",
+    "confidence",
+    "ev_score_7d",
+    "confidence_calibrated",
+    "data_quality_score",
+    "duration_seconds",
+    "error",
+)
+
+
+def error_item(ticker: str, message: str, duration_seconds: float) -> dict[str, Any]:
+    """An `error` event's data: the earlier item with nulls, the message as `error` and `detail`."""
+    item: dict[str, Any] = dict.fromkeys(ITEM_FIELDS)
+    item.update(
+        ticker=ticker, success=False, duration_seconds=duration_seconds, error=message, detail=message
+    )
+    return item
+
 
 async def watchlist_events(
     *,
@@ -41,8 +70,8 @@ async def watchlist_events(
 
     `run` and `serialize` are blocking (they run in pool threads). A `DomainError` becomes an
     `error` event with its message; any other exception is logged and reported with the
-    generic internal-error message. `rank(results)` (blocking, optional) gives `done`'s
-    `opportunities` from the successful results; None when absent, off, or failing.
+    generic internal-error message (`error_item`). `rank(results)` (blocking, optional) gives
+    `done`'s `opportunities` from the successful results; `[]` when absent, off, or failing.
     """
     limit = max(1, int(concurrency))
     tickers = list(tickers)
@@ -58,13 +87,14 @@ async def watchlist_events(
         return result, serialize(result)
 
     async def analyse(ticker: str) -> None:
+        began = time.monotonic()
         try:
             result, data = await in_worker_thread(analyse_blocking)(ticker)
         except DomainError as exc:
-            queue.put_nowait(("error", {"ticker": ticker, "detail": exc.detail}))
+            queue.put_nowait(("error", error_item(ticker, exc.detail, time.monotonic() - began)))
         except Exception:
             logger.exception("Watchlist %s: the analysis of %s failed", watchlist_id, ticker)
-            queue.put_nowait(("error", {"ticker": ticker, "detail": INTERNAL_ERROR_DETAIL}))
+            queue.put_nowait(("error", error_item(ticker, INTERNAL_ERROR_DETAIL, time.monotonic() - began)))
         else:
             results.append(result)
             queue.put_nowait(("result", data))
@@ -88,7 +118,7 @@ async def watchlist_events(
             name, data = await queue.get()
             finished += 1
             failed += name == "error"
-            yield sse_event(name, data, event_id=finished)
+            yield sse_event(name, data)
         opportunities = None
         if rank is not None:
             try:
@@ -99,15 +129,18 @@ async def watchlist_events(
         yield sse_event(
             "done",
             {
+                "message": DONE_MESSAGE,
+                "ticker_count": len(tickers),
+                "completed": finished,
+                "opportunities": opportunities or [],
                 "watchlist_id": watchlist_id,
                 "total": len(tickers),
                 "succeeded": finished - failed,
                 "failed": failed,
                 "duration_seconds": round(time.monotonic() - started_at, 3),
                 "concurrency": limit,
-                "opportunities": opportunities,
+                "ranked": opportunities is not None,
             },
-            event_id=finished + 1,
         )
     finally:
         launcher.cancel()

@@ -48,15 +48,16 @@ def _watchlist_or_404(watchlist_id: int) -> Watchlist:
 def _ranking(watchlist: Watchlist, params: dict[str, str]) -> dict[str, Any]:
     """What `GET /api/watchlists/{id}/opportunities` answers for these filters."""
     filters = services.parse_opportunity_filters(params)
-    rows, missing = selectors.latest_rows(selectors.tickers_of(watchlist))
+    rows, missing, unranked = selectors.latest_rows(selectors.tickers_of(watchlist))
     ranked = rank_opportunities(
         rows, min_quality=filters.min_quality, min_ev=filters.min_ev, limit=filters.limit
     )
     return {
         "generated_at": timezone.now(),
         "opportunities": ranked,
-        "count": len(ranked),
+        "total_count": len(ranked),
         "missing": missing,
+        "unranked": unranked,
     }
 
 
@@ -107,7 +108,7 @@ def _ranking_view(watchlist: Watchlist, filters: dict[str, str]) -> dict[str, An
     try:
         ranking = _ranking(watchlist, filters)
     except DomainError as exc:
-        return {"error": exc.detail, "opportunities": [], "missing": []}
+        return {"error": exc.detail, "opportunities": [], "missing": [], "unranked": []}
     return {
         **ranking,
         **_stamp(ranking, "generated_at"),
@@ -192,10 +193,13 @@ def watchlist_ticker_add(request: HttpRequest, watchlist_id: int) -> HttpRespons
     watchlist = _watchlist_or_404(watchlist_id)
     raw = request.POST.get("ticker", "")
     try:
-        ticker = services.add_ticker(watchlist=watchlist, data={"ticker": raw})
+        ticker, added = services.add_ticker(watchlist=watchlist, data={"ticker": raw})
     except DomainError as exc:
         return _detail_error(request, watchlist, exc.detail, exc.status_code, add_form={"ticker": raw})
-    messages.success(request, f"{ticker} added to {watchlist.name}.")
+    if added:
+        messages.success(request, f"{ticker} added to {watchlist.name}.")
+    else:
+        messages.info(request, f"{ticker} is already on {watchlist.name}.")
     return redirect("watchlist-detail", watchlist_id=watchlist_id)
 
 

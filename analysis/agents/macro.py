@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from analysis.agents.base import AgentContext, AgentOutput, Direction, NoData, finite, hours_between
-from analysis.market_data import MacroSnapshot, session_close
+from analysis.market_data import MacroSnapshot, MarketDataError, session_close
 
 NAME = "macro"
+# A month back reaches the previous monthly release.
+PREVIOUS_LOOKBACK = dt.timedelta(days=31)
+# The earlier system's indicator names, and the reading of ours behind each.
+INDICATORS = {
+    "federal_funds_rate": "fed_funds_rate",
+    "treasury_yield_10y": "treasury_10y",
+    "treasury_yield_2y": "treasury_2y",
+    "unemployment": "unemployment_rate",
+    "inflation": "cpi_yoy",
+    "gdp_growth": "gdp_growth",
+}
 
 
 def yield_curve(spread: float) -> str:
@@ -48,10 +61,57 @@ def direction_of(environment: str, cycle: str) -> Direction:
     return {"expansion": Direction.BULLISH, "contraction": Direction.BEARISH}.get(cycle, Direction.NEUTRAL)
 
 
+def trend_of(current: float, previous: float | None) -> str | None:
+    """rising / falling when the reading moved more than 1 % of its previous level, else stable."""
+    if previous is None:
+        return None
+    change = current - previous
+    if abs(change) <= 0.01 * abs(previous):
+        return "stable"
+    return "rising" if change > 0 else "falling"
+
+
+def indicator_readings(m: MacroSnapshot, previous: MacroSnapshot | None) -> dict[str, dict]:
+    """{name: {current, previous, change, trend}} against the previous monthly release.
+
+    The CPI index level and the GDP level the earlier system showed are not in the snapshot
+    (it carries their rates of change), so the values of `cpi` and `real_gdp` are null.
+    """
+    readings: dict[str, dict] = {}
+    for name, attr in INDICATORS.items():
+        current = float(getattr(m, attr))
+        before = float(getattr(previous, attr)) if previous is not None else None
+        readings[name] = {
+            "current": finite(current, 3),
+            "previous": finite(before, 3),
+            "change": finite(current - before, 3) if before is not None else None,
+            "trend": trend_of(current, before),
+        }
+    for name in ("cpi", "real_gdp"):
+        readings[name] = {"current": None, "previous": None, "change": None, "trend": None}
+    return readings
+
+
+def _previous_snapshot(ctx: AgentContext) -> MacroSnapshot | None:
+    try:
+        return ctx.provider.macro(as_of=ctx.as_of - PREVIOUS_LOOKBACK)
+    except MarketDataError:
+        return None
+
+
+def summary(m: MacroSnapshot, spread: float, curve: str, cycle: str, risk: str) -> str:
+    return (
+        f"Macro environment: Fed funds rate at {m.fed_funds_rate:.2f}%, yield curve {curve} "
+        f"(10Y-2Y spread: {spread:+.2f}%), unemployment {m.unemployment_rate:.1f}%, "
+        f"inflation {m.cpi_yoy:.1f}%. Economic cycle: {cycle}. Risk environment: {risk}."
+    )
+
+
 def run(ctx: AgentContext) -> AgentOutput:
     m = ctx.provider.macro(as_of=ctx.as_of)
     if m is None:
         raise NoData(f"no macro data from the {ctx.provider.name} provider")
+    previous = _previous_snapshot(ctx)
     spread = m.treasury_10y - m.treasury_2y
     curve = yield_curve(spread)
     cycle = economic_cycle(m)
@@ -67,7 +127,12 @@ def run(ctx: AgentContext) -> AgentOutput:
         "treasury_2y": finite(m.treasury_2y, 3),
         "unemployment_rate": finite(m.unemployment_rate, 2),
         "yield_curve_spread": finite(spread, 3),
-        "yield_curve": curve,
+        "yield_curve_status": curve,
+        # The earlier system's shapes: readings by indicator, and the curve as an object.
+        "indicators": indicator_readings(m, previous),
+        "yield_curve": {"spread": finite(spread, 3), "status": curve},
+        "data_source": m.source,
+        "summary": summary(m, spread, curve, cycle, risk),
         "economic_cycle": cycle,
         "risk_environment": risk,
         "market_environment": environment,

@@ -44,6 +44,24 @@ def _change_pct(close: np.ndarray, sessions: int) -> float | None:
     return float((close[-1] / close[-1 - sessions] - 1.0) * 100.0)
 
 
+def price_change(close: np.ndarray, sessions: int) -> dict[str, float | None]:
+    """The earlier object form of a change over `sessions`: {change, change_pct, start_price, end_price}."""
+    if close.shape[0] <= sessions:
+        return {"change": None, "change_pct": None, "start_price": None, "end_price": finite(close[-1])}
+    start, end = float(close[-1 - sessions]), float(close[-1])
+    return {
+        "change": finite(end - start),
+        "change_pct": finite((end / start - 1.0) * 100.0, 2),
+        "start_price": finite(start),
+        "end_price": finite(end),
+    }
+
+
+def summary(price: float, trend: str, change_1m_pct: float | None, source: str) -> str:
+    change = "n/a" if change_1m_pct is None else f"{change_1m_pct:+.2f}%"
+    return f"Current price: {price:.2f}. Trend: {trend}. 1-month change: {change}. [Source: {source}]"
+
+
 def run(ctx: AgentContext) -> AgentOutput:
     bars = ctx.prices
     if len(bars) < 60:
@@ -67,6 +85,8 @@ def run(ctx: AgentContext) -> AgentOutput:
     atr14 = indicators.atr(high, low, close, 14)[-1]
     trend = classify_trend(price, ma20, ma50, ma200, change_3m)
     chart = slice(-CHART_BARS, None)
+    week_52_high, week_52_low = finite(np.max(high[year])), finite(np.min(low[year]))
+    support, resistance = finite(np.min(low[-30:])), finite(np.max(high[-30:]))
     data = {
         "current_price": finite(price),
         "previous_close": finite(close[-2]),
@@ -76,19 +96,19 @@ def run(ctx: AgentContext) -> AgentOutput:
         "volume": int(volume[-1]),
         "avg_volume": finite(avg_volume_20, 0),
         "avg_dollar_volume_20d": finite(float(np.mean(close[-20:] * volume[-20:])), 0),
-        "week_52_high": finite(np.max(high[year])),
-        "week_52_low": finite(np.min(low[year])),
+        "week_52_high": week_52_high,
+        "week_52_low": week_52_low,
         "ma_20": finite(ma20),
         "ma_50": finite(ma50),
         "ma_200": finite(ma200),
-        "price_change_1m": finite(change_1m, 2),
-        "price_change_3m": finite(change_3m, 2),
+        "price_change_1m_pct": finite(change_1m, 2),
+        "price_change_3m_pct": finite(change_3m, 2),
         "volatility_3m": finite(volatility_3m),
         "atr_14": finite(atr14),
         "volume_trend": volume_trend,
         "trend": trend,
-        "support": finite(np.min(low[-30:])),
-        "resistance": finite(np.max(high[-30:])),
+        "support": support,
+        "resistance": resistance,
         "as_of_date": str(bars.dates[-1]),
         "adjusted_prices": bars.adjusted,
         "is_demo_data": bars.is_demo,
@@ -102,6 +122,39 @@ def run(ctx: AgentContext) -> AgentOutput:
             "ma_20": [finite(v) for v in ma20_series[chart]],
             "ma_50": [finite(v) for v in ma50_series[chart]],
         },
+        # The earlier system's names for the same readings, kept for its clients.
+        "day_high": finite(high[-1]),
+        "day_low": finite(low[-1]),
+        "average_volume": finite(float(np.mean(volume[-63:])), 0),
+        "fifty_two_week_high": week_52_high,
+        "fifty_two_week_low": week_52_low,
+        "market_cap": None,  # prices alone do not give it; the fundamentals agent reports it
+        "price_change_1m": price_change(close, 21),
+        "price_change_3m": price_change(close, 63),
+        "volume_trend_1m": volume_trend,
+        "support_level": support,
+        "resistance_level": resistance,
+        "price_history": [
+            {
+                "date": str(day),
+                "open": finite(o),
+                "high": finite(h),
+                "low": finite(lo),
+                "close": finite(c),
+                "volume": int(v),
+            }
+            for day, o, h, lo, c, v in zip(
+                bars.dates[chart],
+                bars.open[chart],
+                high[chart],
+                low[chart],
+                close[chart],
+                volume[chart],
+                strict=True,
+            )
+        ],
+        "data_source": bars.source,
+        "summary": summary(price, trend, change_1m, bars.source),
     }
     last_bar_time = session_close(bars.dates[-1].astype(object))
     return AgentOutput(

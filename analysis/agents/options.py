@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from analysis.agents.base import AgentContext, AgentOutput, Direction, NoData, finite, hours_between
-from analysis.market_data import OptionsSummary, session_close
+from analysis.market_data import OptionsSummary, UnusualOptionActivity, session_close
 
 NAME = "options"
+HIGHEST_IV_CONTRACTS = 5
 
 
 def put_call_signal(ratio: float) -> int:
@@ -31,14 +32,41 @@ def options_signal(summary: OptionsSummary) -> tuple[int, float]:
     return max(-2, min(2, signal)), ratio
 
 
+def contract_id(ticker: str, u: UnusualOptionActivity) -> str:
+    """The OCC symbol: root, expiry YYMMDD, C/P, strike × 1000 in eight digits."""
+    return f"{ticker}{u.expiry:%y%m%d}{'C' if u.kind == 'call' else 'P'}{round(u.strike * 1000):08d}"
+
+
+def overall_signal(signal: int) -> str:
+    return "bullish" if signal > 0 else "bearish" if signal < 0 else "neutral"
+
+
+def describe(ratio: float | None, max_pain: float | None, unusual: int, signal: str, source: str) -> str:
+    parts = []
+    if ratio is not None:
+        parts.append(f"P/C ratio: {ratio:.2f}")
+    if max_pain is not None:
+        parts.append(f"Max pain: ${max_pain:.2f}")
+    if unusual:
+        parts.append(f"{unusual} unusual activity contracts detected")
+    parts += [f"Signal: {signal}", f"[Source: {source}]"]
+    return ". ".join(parts) + "."
+
+
 def run(ctx: AgentContext) -> AgentOutput:
     summary = ctx.provider.options(ctx.ticker, as_of=ctx.as_of)
     if summary is None:
         raise NoData(f"no options data from the {ctx.provider.name} provider")
     signal, ratio = options_signal(summary)
     oi_ratio = summary.put_open_interest / summary.call_open_interest if summary.call_open_interest else None
+    by_iv = sorted(summary.unusual, key=lambda u: -u.implied_volatility)[:HIGHEST_IV_CONTRACTS]
+    reading = overall_signal(signal)
+    shown_ratio = finite(ratio, 3)
+    summary_text = describe(
+        shown_ratio, finite(summary.max_pain, 2), len(summary.unusual), reading, summary.source
+    )
     data = {
-        "put_call_ratio": finite(ratio, 3),
+        "put_call_ratio": shown_ratio,
         "put_call_oi_ratio": finite(oi_ratio, 3),
         "call_volume": summary.call_volume,
         "put_volume": summary.put_volume,
@@ -53,10 +81,32 @@ def run(ctx: AgentContext) -> AgentOutput:
                 "open_interest": u.open_interest,
                 "volume_oi_ratio": finite(u.volume / u.open_interest if u.open_interest else None, 2),
                 "implied_volatility": finite(u.implied_volatility),
+                "contractID": contract_id(ctx.ticker, u),
+                "expiration": u.expiry.isoformat(),
+                "vol_oi_ratio": finite(u.volume / u.open_interest if u.open_interest else None, 2),
             }
             for u in summary.unusual
         ],
         "signal": signal,
+        # The earlier system's keys. The summary gives session totals, not the chain: the
+        # contract count is the session's traded contracts, the highest-IV list ranks the
+        # contracts seen (the unusual ones), and there is no per-expiry breakdown.
+        "total_contracts": summary.call_volume + summary.put_volume,
+        "highest_iv_contracts": [
+            {
+                "contractID": contract_id(ctx.ticker, u),
+                "type": u.kind,
+                "strike": finite(u.strike, 2),
+                "expiration": u.expiry.isoformat(),
+                "implied_volatility": finite(u.implied_volatility),
+                "volume": u.volume,
+            }
+            for u in by_iv
+        ],
+        "near_term_summary": {},
+        "overall_signal": reading,
+        "data_source": summary.source,
+        "summary": summary_text,
         "as_of_date": summary.as_of.isoformat(),
         "is_demo_data": summary.is_demo,
     }

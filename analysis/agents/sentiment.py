@@ -68,6 +68,51 @@ def combine(scores: dict[str, float | None]) -> tuple[float, list[dict[str, Any]
     return max(-1.0, min(1.0, overall)), rows, total_weight
 
 
+FACTOR_LABELS = {
+    "earnings": "earnings news",
+    "guidance": "guidance",
+    "stock_reactions": "the stock's 5-day reaction",
+    "strategic_news": "strategic news",
+    "social": "social sentiment",
+}
+
+
+def factors_by_name(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The earlier {factor: {score, weight, contribution}} form, only for factors that had data."""
+    return {
+        row["factor"]: {"score": row["score"], "weight": row["weight"], "contribution": row["contribution"]}
+        for row in rows
+        if row["score"] is not None
+    }
+
+
+def reasoning(rows: list[dict[str, Any]]) -> str:
+    measured = sorted(
+        (row for row in rows if row["score"] is not None), key=lambda row: -abs(row["contribution"] or 0.0)
+    )
+    if not measured:
+        return "No factor had data."
+    parts = [
+        f"{FACTOR_LABELS[row['factor']]} {row['score']:+.2f} (weight {row['weight']:.2f})" for row in measured
+    ]
+    return "Driven by " + ", ".join(parts) + "."
+
+
+def key_themes(rows: list[dict[str, Any]]) -> list[str]:
+    """The factors that moved the score most, strongest first (at most three)."""
+    measured = [row for row in rows if row["score"] is not None and row["contribution"]]
+    measured.sort(key=lambda row: -abs(row["contribution"]))
+    return [
+        f"{'Positive' if row['contribution'] > 0 else 'Negative'} {FACTOR_LABELS[row['factor']]}"
+        for row in measured[:3]
+    ]
+
+
+def summary(overall: float, confidence: float, why: str) -> str:
+    tone = "Positive" if overall >= 0.2 else "Negative" if overall <= -0.2 else "Neutral"
+    return f"Overall sentiment: {tone} ({overall:+.2f}). Confidence: {confidence:.0%}. {why}"
+
+
 def run(ctx: AgentContext) -> AgentOutput:
     news = ctx.upstream.get("news")
     if news is None or not news.success:
@@ -79,11 +124,17 @@ def run(ctx: AgentContext) -> AgentOutput:
     # More articles and more factor coverage make the reading more trustworthy.
     confidence = min(1.0, 0.3 + 0.05 * min(article_count, 10) + 0.3 * coverage)
     regime = "positive" if overall >= 0.2 else "negative" if overall <= -0.2 else "neutral"
+    why = reasoning(factors)
     data = {
         "overall_sentiment": finite(overall),
         "confidence": finite(confidence),
         "sentiment_regime": regime,
-        "factors": factors,
+        "factor_rows": factors,
+        "factors": factors_by_name(factors),
+        "reasoning": why,
+        "key_themes": key_themes(factors),
+        "summary": summary(overall, confidence, why),
+        "data_source": news.source,
         "article_count": article_count,
         "is_demo_data": news.data.get("is_demo_data", False),
     }

@@ -175,7 +175,12 @@ def build_signal_contract_v2(inputs: ContractInputs) -> dict[str, Any]:
             "capacity_usd": _round(capacity_usd(adv)),
         },
         "execution_plan": {
-            "entry_zone": {"low": _round(zone_low), "high": _round(zone_high)},
+            "entry_zone": {
+                "low": _round(zone_low),
+                "high": _round(zone_high),
+                # The earlier plan's reference price: the entry the zone is built around.
+                "reference": _round(_finite(inputs.entry_price)),
+            },
             "stop_loss": _round(inputs.stop_loss),
             "targets": [r for r in (_round(t) for t in inputs.targets) if r is not None],
             "invalidation_conditions": [str(c) for c in inputs.invalidation_conditions],

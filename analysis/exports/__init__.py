@@ -1,7 +1,8 @@
-"""File exports of analyses: a ticker's history as CSV, one analysis as a PDF report, file names.
+"""File exports of analyses: one analysis as CSV or a PDF report, a ticker's history as CSV, file names.
 
-Pure functions over the serialized shapes (`AnalysisHistoryItemSerializer` rows and the
-`AnalysisResponseSerializer` dict); they take no request and return text or bytes, so the views
+Pure functions over the serialized shapes (the `StoredAnalysisSerializer` dict for the
+per-analysis CSV, `AnalysisHistoryItemSerializer` rows, the `AnalysisResponseSerializer` dict
+for the PDF); they take no request and return text or bytes, so the views
 only set the content type and the ``Content-Disposition`` from :func:`export_filename`.
 
 Every key may be missing or None (legacy v1 rows have no signal contract, older rows may lack a
@@ -17,7 +18,7 @@ else becomes ``?``.
 Modules, each depending only on those above it:
 
 * ``payload``: tolerant readers of the serialized shapes (missing keys, odd types);
-* ``csv_export``: :func:`history_csv` and :func:`safe_cell`;
+* ``csv_export``: :func:`analysis_csv`, :func:`history_csv` and :func:`safe_cell`;
 * ``filenames``: :func:`export_filename`;
 * ``pdf_formatting``: Latin-1 text (:func:`pdf_text`) and "n/a"-aware number formats;
 * ``pdf_layout``: the page, headings, paragraphs, bullets and tables;
@@ -29,8 +30,12 @@ Callers import from ``analysis.exports``, which re-exports every public name bel
 from __future__ import annotations
 
 from analysis.exports.csv_export import (
+    AGENT_CSV_HEADER,
+    ANALYSIS_CSV_HEADER,
     FORMULA_TRIGGERS,
     HISTORY_COLUMNS,
+    SENTIMENT_CSV_HEADER,
+    analysis_csv,
     history_csv,
     safe_cell,
 )
@@ -60,6 +65,8 @@ from analysis.exports.pdf_layout import (
 )
 
 __all__ = [
+    "AGENT_CSV_HEADER",
+    "ANALYSIS_CSV_HEADER",
     "BODY_SIZE",
     "DEMO_FILL",
     "EXPORT_EXTENSIONS",
@@ -75,6 +82,8 @@ __all__ = [
     "MAX_SCENARIOS",
     "NA",
     "RATIONALE_LIMIT",
+    "SENTIMENT_CSV_HEADER",
+    "analysis_csv",
     "analysis_pdf",
     "export_filename",
     "history_csv",

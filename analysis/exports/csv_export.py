@@ -1,4 +1,5 @@
-"""A ticker's analysis history as CSV, safe to open in a spreadsheet.
+"""One analysis (the earlier system's Section,Field,Value CSV) and a ticker's history as CSV,
+both safe to open in a spreadsheet.
 
 A text cell that a spreadsheet would read as a formula is prefixed with ``'`` (see
 :func:`safe_cell`); numbers are written by this module, so they stay numbers.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import numbers
 from collections.abc import Iterable, Mapping
@@ -113,4 +115,71 @@ def history_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     writer.writerow(HISTORY_COLUMNS)
     for row in rows:
         writer.writerow([safe_cell(value) for value in _history_values(_mapping(row))])
+    return buffer.getvalue()
+
+
+ANALYSIS_CSV_HEADER = ("Section", "Field", "Value")
+AGENT_CSV_HEADER = ("Agent", "Success", "Duration (s)", "Data Source", "Error")
+SENTIMENT_CSV_HEADER = ("Sentiment Factor", "Score", "Weight", "Contribution")
+
+
+def _json_text(value: Any) -> str | None:
+    """A decision card or change summary as JSON text; None (an empty cell) when absent."""
+    if value is None or value == {}:
+        return None
+    return json.dumps(value, default=str)
+
+
+def analysis_csv(report: Mapping[str, Any]) -> str:
+    """One stored analysis (the `StoredAnalysisSerializer` dict with `detail`) as CSV text.
+
+    The earlier system's layout: a ``Section,Field,Value`` header and ten ``Summary`` rows
+    (Ticker, Timestamp, Recommendation, Score, Confidence Score, Sentiment Score, Duration (s),
+    Reasoning, Decision Card and Change Summary as JSON text); a blank row, then
+    ``Agent,Success,Duration (s),Data Source,Error`` and one row per agent (Success 1 or 0); when
+    the analysis has sentiment factors, a blank row and ``Sentiment Factor,Score,Weight,Contribution``
+    rows. Lines end in CRLF; every cell goes through :func:`safe_cell`.
+    """
+    report = _mapping(report)
+    summary = (
+        ("Ticker", report.get("ticker")),
+        ("Timestamp", report.get("timestamp")),
+        ("Recommendation", report.get("recommendation")),
+        ("Score", report.get("score")),
+        ("Confidence Score", report.get("confidence_score")),
+        ("Sentiment Score", report.get("overall_sentiment_score")),
+        ("Duration (s)", report.get("duration_seconds")),
+        ("Reasoning", report.get("solution_agent_reasoning")),
+        ("Decision Card", _json_text(report.get("decision_card"))),
+        ("Change Summary", _json_text(report.get("change_summary"))),
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ANALYSIS_CSV_HEADER)
+    for field, value in summary:
+        writer.writerow(["Summary", field, safe_cell(value)])
+    writer.writerow([])
+    writer.writerow(AGENT_CSV_HEADER)
+    for agent in report.get("agents") or []:
+        agent = _mapping(agent)
+        success = agent.get("success")
+        writer.writerow(
+            [
+                safe_cell(agent.get("agent_type")),
+                "" if success is None else ("1" if success else "0"),
+                safe_cell(agent.get("duration_seconds")),
+                safe_cell(_mapping(agent.get("data")).get("data_source")),
+                safe_cell(agent.get("error")),
+            ]
+        )
+    factors = _mapping(report.get("sentiment_factors"))
+    if factors:
+        writer.writerow([])
+        writer.writerow(SENTIMENT_CSV_HEADER)
+        for name, factor in factors.items():
+            factor = _mapping(factor)
+            writer.writerow(
+                [safe_cell(name)]
+                + [safe_cell(factor.get(key)) for key in ("score", "weight", "contribution")]
+            )
     return buffer.getvalue()

@@ -196,7 +196,7 @@ def _decision(pdf: FPDF, analysis: Mapping[str, Any]) -> None:
 
 
 def _scenarios(pdf: FPDF, analysis: Mapping[str, Any]) -> None:
-    scenarios = [_mapping(item) for item in _list(analysis.get("scenarios"))]
+    scenarios = [_mapping(item) for item in _list(analysis.get("scenario_list", analysis.get("scenarios")))]
     scenarios = [item for item in scenarios if item][:MAX_SCENARIOS]
     _heading(pdf, "Scenarios")
     if not scenarios:

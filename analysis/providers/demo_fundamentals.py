@@ -77,7 +77,7 @@ def demo_fundamentals(ticker: str, *, as_of: dt.datetime) -> Fundamentals | None
     pe_ratio = last_close / eps_ttm
     profit_margin = max(0.01, margin_base + noise("margin", 0.01))
 
-    beat_rate = None
+    beat_rate, beats = None, []
     if not profile.is_index:
         beat_odds = uniform(0.5, 0.85, ticker, "beat-odds")
         last_eight = [end for end, _ in known[-8:]]
@@ -112,4 +112,8 @@ def demo_fundamentals(ticker: str, *, as_of: dt.datetime) -> Fundamentals | None
         revenue_growth=round(0.6 * growth_base + 0.25 * eps_growth + noise("revenue", 0.015), 4),
         next_earnings_date=None if profile.is_index else upcoming,
         last_earnings_date=None if profile.is_index else reported,
+        company_name=profile.name,
+        earnings_per_share=round(eps_ttm, 4),
+        earnings_beats=sum(beats) if beat_rate is not None else None,
+        earnings_quarters=len(beats) if beat_rate is not None else None,
     )

@@ -96,7 +96,7 @@ class OptimizerResult:
         """The ``portfolio_action_v2`` JSON (no NaN or infinity; None where undefined)."""
         i, t = self.inputs, self.terms
         band = None if self.no_trade_band is None else [_json(x) for x in self.no_trade_band]
-        return {
+        out = {
             "schema_version": SCHEMA_VERSION,
             "ticker": self.ticker,
             "action": self.action,
@@ -158,6 +158,77 @@ class OptimizerResult:
             },
             "note": self.note,
         }
+        return with_earlier_keys(out)
+
+
+def _number(value: Any, default: float = 0.0) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return default
+
+
+def with_earlier_keys(action: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``portfolio_action_v2`` with the earlier optimizer's keys beside ours; idempotent.
+
+    ``recommended_action`` = ``action``; ``current_position_pct`` / ``target_position_pct`` /
+    ``target_delta_pct`` the weights (fractions); ``projected_sector_pct`` the sector's weight
+    after the trade; ``fit_score`` a whole number (ours, unrounded and None with no portfolio,
+    is ``fit_score_exact``); ``objective_score`` ``f(target)`` (0 when undefined); each trace row
+    gains ``limit_pct`` / ``projected_pct`` / ``status`` (pass/fail); ``signal_inputs`` and
+    ``search_space`` summarise what was sized and over what interval. Safe on actions stored
+    before these keys and on the error form ``{action, error}``.
+    """
+    if not isinstance(action, dict):
+        return action
+    out = dict(action)
+    inputs = out.get("inputs") if isinstance(out.get("inputs"), dict) else {}
+    search = out.get("search") if isinstance(out.get("search"), dict) else {}
+    current = _number(out.get("current_weight"))
+    target = _number(out.get("target_weight"), current)
+    out.setdefault("fit_score_exact", out.get("fit_score"))
+    fit = out["fit_score_exact"]
+    out["recommended_action"] = out.get("action") or "hold"
+    out["fit_score"] = round(_number(fit))
+    out["objective_score"] = _number(out.get("objective_value"))
+    out["current_position_pct"] = current
+    out["target_position_pct"] = target
+    out["target_delta_pct"] = _number(out.get("delta_weight"), target - current)
+    out["projected_sector_pct"] = _number(inputs.get("sector_weight_ex")) + target
+    signal = out.get("signal_inputs") if isinstance(out.get("signal_inputs"), dict) else {}
+    out["signal_inputs"] = {
+        "recommendation": inputs.get("recommendation") or "HOLD",
+        "ev_score_7d": _number(inputs.get("ev_score_7d_pct")),
+        "confidence_calibrated": _number(inputs.get("calibrated_confidence")),
+        "data_quality_score": _number(inputs.get("data_quality_score")),
+        "conflict_score": _number(signal.get("conflict_score")),
+        "regime_label": inputs.get("regime_label") or "transition",
+    }
+    trace = []
+    for row in out.get("constraint_trace") or []:
+        if not isinstance(row, dict):
+            continue
+        row = dict(row)
+        row.setdefault("limit_pct", _number(row.get("limit")))
+        row.setdefault("projected_pct", _number(row.get("projected")))
+        row.setdefault("status", "pass" if row.get("passed", True) else "fail")
+        trace.append(row)
+    out["constraint_trace"] = trace
+    lower, upper = search.get("lower_bound"), search.get("upper_bound")
+    candidates = {
+        round(_number(w), 10)
+        for w in (lower, upper, search.get("unconstrained_weight"), out.get("current_weight"))
+        if isinstance(w, int | float)
+    }
+    out["search_space"] = {
+        "max_turnover_pct": _number(inputs.get("max_turnover_pct")),
+        # Closed form: no grid, so no step; the candidates are the interval's ends, the
+        # unconstrained optimum and the current weight.
+        "step_pct": 0.0,
+        "candidate_count": len(candidates),
+        "lower_bound_pct": lower,
+        "upper_bound_pct": upper,
+    }
+    return out
 
 
 def _json(value: Any) -> Any:

@@ -155,7 +155,8 @@ def _payload_diagnostics(payload: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def _payload_scenarios(payload: Mapping[str, Any]) -> list[synthesis.Scenario] | None:
-    rows = payload.get("scenarios")
+    # Our list is `scenario_list`; payloads stored before it moved kept it under `scenarios`.
+    rows = payload.get("scenario_list", payload.get("scenarios"))
     if not isinstance(rows, list) or not rows:
         return None
     scenarios = []

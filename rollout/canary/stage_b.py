@@ -1,5 +1,10 @@
 """Stage B: the Stage B gate, alert rule create/read/delete on a throw-away ticker (legacy and,
-when ALERTS_V2_ENABLED, v2), cleaned up even when a step fails."""
+when ALERTS_V2_ENABLED, v2), cleaned up even when a step fails.
+
+The routes answer as the earlier API did: a create is a 200 with the rule, a delete a 200 with
+`{success, deleted_id}`, and a v2 type while ALERTS_V2_ENABLED is off a 400
+`"Invalid rule_type. Valid: <the types allowed now>"`, a list the v2 types are left out of.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +32,15 @@ from rollout.flags import Flag
 THROWAWAY_PREFIX = "ZQ"
 LEGACY_RULE = {"rule_type": "score_above", "threshold": 99.0}
 V2_RULE = {"rule_type": "ev_above", "threshold": 99.0}
+INVALID_RULE_TYPE = "Invalid rule_type. Valid: "
+
+
+def _refused_as_invalid(message: str, rule_type: str) -> bool:
+    """The earlier refusal of a rule type not allowed now, with `rule_type` not among the valid."""
+    if not message.startswith(INVALID_RULE_TYPE):
+        return False
+    valid = {name.strip() for name in message.removeprefix(INVALID_RULE_TYPE).split(",")}
+    return rule_type not in valid
 
 
 def throwaway_ticker() -> str:
@@ -54,8 +68,10 @@ class AlertProbe:
 
     def create_and_read(self, rule: dict[str, Any]) -> dict[str, Any]:
         response = self.canary.request("POST", "/api/alerts", json={"ticker": self.ticker, **rule})
-        expect_status(response, 201)
-        created = require_keys(response_json(response), ("id",), "POST /api/alerts")
+        expect_status(response, 200)
+        created = require_keys(
+            response_json(response), ("id", "ticker", "rule_type", "threshold", "enabled"), "POST /api/alerts"
+        )
         self.created.append(int(created["id"]))
         stored = require_keys(
             self.canary.get_json(f"/api/alerts/{created['id']}"), ("rule_type",), "GET /api/alerts/{id}"
@@ -90,12 +106,14 @@ class AlertProbe:
                 self.created.append(int(body["id"]))
             return fail(f"ALERTS_V2_ENABLED off ({source}) yet a v2 {V2_RULE['rule_type']} rule was accepted")
         message = _error_text(response)
-        if response.status_code == 400 and Flag.ALERTS_V2.value in message:
+        if response.status_code == 400 and _refused_as_invalid(message, V2_RULE["rule_type"]):
             return ok(
-                f"ALERTS_V2_ENABLED off ({source}): {V2_RULE['rule_type']} refused with 400 naming the flag"
+                f"ALERTS_V2_ENABLED off ({source}): {V2_RULE['rule_type']} refused with 400 "
+                "leaving it out of the valid rule types"
             )
         return fail(
-            f"ALERTS_V2_ENABLED off ({source}): expected a 400 naming the flag, got {describe(response)}"
+            f'ALERTS_V2_ENABLED off ({source}): expected a 400 "{INVALID_RULE_TYPE}..." without '
+            f"{V2_RULE['rule_type']}, got {describe(response)}"
         )
 
     def check_cleanup(self) -> Outcome:
@@ -104,7 +122,8 @@ class AlertProbe:
         for rule_id in self.created:
             try:
                 response = self.canary.request("DELETE", f"/api/alerts/{rule_id}")
-                if response.status_code == 200 and response_json(response).get("deleted_id") == rule_id:
+                body = response_json(response) if response.status_code == 200 else {}
+                if body.get("success") is True and body.get("deleted_id") == rule_id:
                     deleted.append(rule_id)
                 else:
                     problems.append(describe(response))

@@ -1,5 +1,9 @@
 """Stage C: a throw-away watchlist analysed over SSE (done, and opportunities when
-WATCHLIST_RANKING_ENABLED), the same tickers analysed one after another, the speed-up."""
+WATCHLIST_RANKING_ENABLED), the same tickers analysed one after another, the speed-up.
+
+The watchlist routes answer as the earlier API did: a create is a 200 `{id, name, tickers: []}`,
+adding a ticker a 200 `{success, ticker, watchlist_id}`, a delete a 200 `{success, message}`.
+"""
 
 from __future__ import annotations
 
@@ -54,9 +58,13 @@ class WatchlistProbe:
 
     def check_create(self) -> Outcome:
         response = self.canary.request("POST", "/api/watchlists", json={"name": self.name})
-        expect_status(response, 201)
-        body = require_keys(response_json(response), ("id",), "POST /api/watchlists")
+        expect_status(response, 200)
+        body = require_keys(response_json(response), ("id", "name", "tickers"), "POST /api/watchlists")
         self.watchlist_id = int(body["id"])
+        if body["tickers"] != []:
+            return fail(
+                f"POST /api/watchlists: a new watchlist should have tickers [], got {body['tickers']!r}"
+            )
         self._add(self.tickers[0])
         started = time.perf_counter()
         warm_up = self.canary.sse_request(
@@ -76,18 +84,23 @@ class WatchlistProbe:
         added = self.canary.request(
             "POST", f"/api/watchlists/{self.watchlist_id}/tickers", json={"ticker": ticker}
         )
-        expect_status(added, 200, 201)
+        expect_status(added, 200)
+        what = f"POST /api/watchlists/{self.watchlist_id}/tickers"
+        body = require_keys(response_json(added), ("success", "ticker", "watchlist_id"), what)
+        if body["success"] is not True or body["watchlist_id"] != self.watchlist_id:
+            raise CheckFailed(f"{what}: answered {body!r} for {ticker}")
 
     def check_sse(self) -> Outcome:
         if self.watchlist_id is None:
             return fail("not run: no watchlist was created")
         try:
-            ranking = self.canary.posture(self.options.window_for("stage_c")).get(
-                Flag.WATCHLIST_RANKING.value
-            )
+            posture = self.canary.posture(self.options.window_for("stage_c"))
+            ranking = posture.get(Flag.WATCHLIST_RANKING.value)
+            # Only analyses that carry a signal contract are ranked, as in the earlier API.
+            contract = posture.get(Flag.SIGNAL_CONTRACT_V2.value)
             unknown = ""
         except CheckFailed as exc:  # still measure the stream: the speed-up needs its time
-            ranking, unknown = None, str(exc)
+            ranking, contract, unknown = None, None, str(exc)
         started = time.perf_counter()
         events = self.canary.sse_request(
             "POST", f"/api/watchlists/{self.watchlist_id}/analyze", params=self._agents_params()
@@ -108,13 +121,20 @@ class WatchlistProbe:
             problems.append("errors: " + "; ".join(_error_event_text(e) for e in errors[:3]))
         if results != len(self.tickers):
             problems.append(f"expected {len(self.tickers)} result(s)")
-        if ranking is True and count == 0:
+        if not isinstance(opportunities, list):
+            problems.append(f"done has no opportunities list (got {type(opportunities).__name__})")
+        elif ranking is True and contract is True and count == 0:
             problems.append("WATCHLIST_RANKING_ENABLED is on but done has no opportunities")
         if unknown and count == 0:
             problems.append(f"no opportunities, and WATCHLIST_RANKING_ENABLED is unknown ({unknown})")
         if problems:
             return fail(f"done; {facts}; " + "; ".join(problems), **data)
-        ranked = f"{count} opportunities" if count else "WATCHLIST_RANKING_ENABLED off: none required"
+        if count:
+            ranked = f"{count} opportunities"
+        elif ranking is True:
+            ranked = "SIGNAL_CONTRACT_V2_ENABLED off: no analysis carries a contract to rank"
+        else:
+            ranked = "WATCHLIST_RANKING_ENABLED off: none required"
         return ok(f"done; {facts}; {ranked}", **data)
 
     def check_sequential(self) -> Outcome:
@@ -152,7 +172,7 @@ class WatchlistProbe:
         if self.watchlist_id is None:
             return ok("no watchlist was created; nothing to delete")
         response = self.canary.request("DELETE", f"/api/watchlists/{self.watchlist_id}")
-        expect_status(response, 200, 204)
+        expect_status(response, 200)
         gone = self.canary.request("GET", f"/api/watchlists/{self.watchlist_id}")
         if gone.status_code != 404:
             return fail(f"deleted, but GET /api/watchlists/{self.watchlist_id} → {gone.status_code}")

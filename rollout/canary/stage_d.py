@@ -54,7 +54,9 @@ def run_stage_d(canary: CanaryClient, options: CanaryOptions) -> None:
         payload = require_keys(
             canary.get_json("/api/analysis/tickers"), ("tickers",), "GET /api/analysis/tickers"
         )
-        analysed.extend(str(t) for t in payload["tickers"] or [])
+        # The earlier shape: [{ticker, analysis_count, latest_recommendation, latest_timestamp}].
+        for item in payload["tickers"] or []:
+            analysed.append(str(item.get("ticker")) if isinstance(item, dict) else str(item))
         return ok(f"GET /api/analysis/tickers → 200, {len(analysed)} analysed ticker(s)")
 
     canary.check(stage, "api_analysis_tickers", tickers)
@@ -70,11 +72,15 @@ def run_stage_d(canary: CanaryClient, options: CanaryOptions) -> None:
         lambda: check_api(canary, f"/api/analysis/{ticker}/history", ("analyses",)),
     )
     canary.check(stage, "api_portfolio", lambda: check_api(canary, "/api/portfolio"))
-    canary.check(stage, "api_alerts", lambda: check_api(canary, "/api/alerts", ("rules",)))
+    canary.check(stage, "api_alerts", lambda: check_api(canary, "/api/alerts", ("rules", "total_count")))
     canary.check(
-        stage, "api_notifications_count", lambda: check_api(canary, "/api/alerts/notifications/count")
+        stage,
+        "api_notifications_count",
+        lambda: check_api(canary, "/api/alerts/notifications/count", ("count",)),
     )
-    canary.check(stage, "api_watchlists", lambda: check_api(canary, "/api/watchlists"))
+    canary.check(
+        stage, "api_watchlists", lambda: check_api(canary, "/api/watchlists", ("watchlists", "total_count"))
+    )
     canary.check(stage, "api_calibration_summary", lambda: check_api(canary, "/api/calibration/summary"))
     frontend = (options.frontend_url or canary.base_url).rstrip("/")
     canary.check(stage, "login_page", lambda: check_login_page(canary, frontend))

@@ -84,10 +84,11 @@
     const source = new EventSource(panel.dataset.streamUrl + "?" + params.toString());
     source.addEventListener("progress", function (e) {
       const data = JSON.parse(e.data);
-      bar.value = data.progress;
-      message.textContent = data.message;
-      if (data.stage === "agent_start") setAgent(data.agent, "running");
-      if (data.stage === "agent_done") setAgent(data.agent, /failed$/.test(data.message) ? "failed" : "done");
+      // `stage`/`progress` are the earlier stream's; ours are `step`, `agent`, `status`, `percent`.
+      bar.value = data.percent;
+      message.textContent = data.message || "";
+      if (data.step === "agent_start") setAgent(data.agent, "running");
+      if (data.step === "agent_done") setAgent(data.agent, data.status === "failed" ? "failed" : "done");
     });
     source.addEventListener("result", function () {
       source.close();
@@ -99,7 +100,7 @@
       source.close();
       button.disabled = false;
       let detail = "The analysis failed or the connection dropped.";
-      try { detail = JSON.parse(e.data).detail; } catch (ignored) { /* a dropped connection has no data */ }
+      try { detail = JSON.parse(e.data).error; } catch (ignored) { /* a dropped connection has no data */ }
       message.textContent = detail;
     });
   });

@@ -41,6 +41,9 @@
     title.append(ticker, " · ", rule);
     const message = document.createElement("p");
     message.textContent = notification.message;
+    // The playbook card is `playbook` (`suggested_action` is its text, for the earlier clients).
+    const playbook = notification.playbook;
+    const headline = playbook && typeof playbook.headline === "string" ? playbook.headline : "";
     const link = document.createElement("a");
     link.href = region.dataset.alertsUrl;
     link.textContent = "Open alerts";
@@ -50,7 +53,15 @@
     close.setAttribute("aria-label", "Dismiss alert for " + notification.ticker);
     close.textContent = "×";
     close.addEventListener("click", function () { toast.remove(); });
-    toast.append(close, title, message, link);
+    toast.append(close, title, message);
+    if (headline) {
+      const action = document.createElement("p");
+      action.className = "toast-playbook";
+      action.dataset.testid = "alert-toast-playbook";
+      action.textContent = headline;
+      toast.append(action);
+    }
+    toast.append(link);
     region.append(toast);
     while (region.children.length > MAX_TOASTS) region.firstElementChild.remove();
     dismissLater(toast);

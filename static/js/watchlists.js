@@ -157,11 +157,17 @@
     applySort();
     const status = document.getElementById("opps-status");
     status.replaceChildren("Ranked from each ticker's latest analysis at ", timeEl(data.generated_at),
-      ": " + (data.count !== undefined ? data.count : rows.length) + " shown.");
+      ": " + (data.total_count !== undefined ? data.total_count : rows.length) + " shown.");
     document.getElementById("opps-empty").hidden = rows.length > 0;
     const missing = document.getElementById("opps-missing");
     missing.hidden = !(data.missing && data.missing.length);
     missing.textContent = missing.hidden ? "" : "No usable analysis yet for " + data.missing.join(", ") + ".";
+    const unranked = document.getElementById("opps-unranked");
+    if (unranked) {
+      unranked.hidden = !(data.unranked && data.unranked.length);
+      unranked.textContent = unranked.hidden ? ""
+        : "Not ranked, their latest analysis carries no signal contract (v1): " + data.unranked.join(", ") + ".";
+    }
   }
 
   const filterForm = document.getElementById("opps-filters");

@@ -30,9 +30,9 @@ def test_it_accepts_a_valid_rule_and_canonicalises_the_ticker() -> None:
     ("data", "message"),
     [
         ({"ticker": "AAPL", "rule_type": "confidence_above", "threshold": "70"}, "out of range"),
-        ({"ticker": "AAPL", "rule_type": "regime_change", "threshold": ""}, "needs ALERTS_V2_ENABLED"),
+        ({"ticker": "AAPL", "rule_type": "regime_change", "threshold": ""}, "Invalid rule_type. Valid:"),
         ({"ticker": "AAPL", "rule_type": "recommendation_change", "threshold": "1"}, "takes no threshold"),
-        ({"ticker": "AAPL", "rule_type": "score_below", "threshold": ""}, "needs a threshold"),
+        ({"ticker": "AAPL", "rule_type": "score_below", "threshold": ""}, "threshold required"),
         ({"ticker": "??", "rule_type": "score_below", "threshold": "1"}, "not a US equity ticker"),
     ],
 )

@@ -70,12 +70,12 @@ def test_a_rule_without_threshold_is_added_from_an_empty_field(pm_client: Client
 @pytest.mark.parametrize(
     ("form", "message"),
     [
-        ({"ticker": "AAPL", "rule_type": "ev_above", "threshold": "1"}, "needs ALERTS_V2_ENABLED"),
+        ({"ticker": "AAPL", "rule_type": "ev_above", "threshold": "1"}, "Invalid rule_type. Valid:"),
         ({"ticker": "AAPL", "rule_type": "score_above", "threshold": "500"}, "out of range for score_above"),
         ({"ticker": "AAPL", "rule_type": "score_above", "threshold": "x"}, "threshold must be a number"),
         ({"ticker": "AAPL", "rule_type": "recommendation_change", "threshold": "3"}, "takes no threshold"),
         ({"ticker": "AAPL??", "rule_type": "score_above", "threshold": "3"}, "not a US equity ticker"),
-        ({"ticker": "AAPL", "threshold": "3"}, "rule_type is required"),
+        ({"ticker": "AAPL", "threshold": "3"}, "Invalid rule_type. Valid:"),
     ],
 )
 def test_bad_form_input_is_shown_with_the_form_kept(pm_client: Client, form: dict, message: str) -> None:

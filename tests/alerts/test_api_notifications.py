@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 NOTIFICATION_KEYS = {
     "id", "alert_rule_id", "analysis_id", "ticker", "rule_type", "message", "previous_value", "current_value",
-    "acknowledged", "created_at", "trigger_context", "change_summary", "suggested_action",
+    "acknowledged", "created_at", "trigger_context", "change_summary", "suggested_action", "playbook",
 }  # fmt: skip
 
 
@@ -41,24 +41,35 @@ def feed() -> list[AlertNotification]:
 
 def test_it_lists_notifications_newest_first_with_every_field(pm_api: APIClient, feed: list) -> None:
     body = pm_api.get("/api/alerts/notifications").json()
-    assert (body["count"], body["total"], body["unacknowledged"]) == (3, 3, 2)
+    assert (body["total_count"], body["count"], body["total"], body["unacknowledged"]) == (3, 3, 3, 2)
     assert [n["message"] for n in body["notifications"]] == ["third", "second", "first"]
     second = body["notifications"][1]
     assert set(second) == NOTIFICATION_KEYS
     assert second["rule_type"] == "ev_above"
     assert (second["previous_value"], second["current_value"]) == ("0.8", "2.1")
-    assert second["suggested_action"]["source"] == "decision_card"
+    # The earlier key is the text; the card is `playbook`.
+    assert second["suggested_action"] == "Buy AAPL."
+    assert second["playbook"]["source"] == "decision_card"
+    assert second["trigger_context"] == {
+        "threshold": 1.0,
+        "rule_type": "ev_above",
+        "event": "second",
+        "previous_value": "0.8",
+        "current_value": "2.1",
+    }
 
 
 @pytest.mark.parametrize(
     ("value", "messages"),
     [("true", ["third", "second"]), ("1", ["third", "second"]), ("false", ["third", "second", "first"])],
 )
+@pytest.mark.parametrize("name", ["unacknowledged", "unacknowledged_only"])
 def test_it_filters_unacknowledged_only(
-    pm_api: APIClient, feed: list, value: str, messages: list[str]
+    pm_api: APIClient, feed: list, value: str, messages: list[str], name: str
 ) -> None:
-    body = pm_api.get(f"/api/alerts/notifications?unacknowledged_only={value}").json()
+    body = pm_api.get(f"/api/alerts/notifications?{name}={value}").json()
     assert [n["message"] for n in body["notifications"]] == messages
+    assert body["total_count"] == len(messages)
 
 
 def test_it_limits_and_filters_by_ticker(pm_api: APIClient, feed: list) -> None:
@@ -69,32 +80,53 @@ def test_it_limits_and_filters_by_ticker(pm_api: APIClient, feed: list) -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
-    ["unacknowledged_only=maybe", "limit=0", "limit=501", "limit=ten", "ticker=%24%24%24"],
+    ("query", "status"),
+    [
+        # Declared bounds and types are a 422, as the earlier API answered; our ticker check a 400.
+        ("unacknowledged=maybe", 422),
+        ("unacknowledged_only=maybe", 422),
+        ("limit=0", 422),
+        ("limit=201", 422),
+        ("limit=ten", 422),
+        ("ticker=%24%24%24", 400),
+    ],
 )
-def test_bad_query_parameters_are_a_400(pm_api: APIClient, query: str) -> None:
+def test_bad_query_parameters_are_refused(pm_api: APIClient, query: str, status: int) -> None:
     response = pm_api.get(f"/api/alerts/notifications?{query}")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert response.json()["detail"]
 
 
 def test_count_and_acknowledge(pm_api: APIClient, feed: list) -> None:
-    assert pm_api.get("/api/alerts/notifications/count").json() == {"unacknowledged": 2, "total": 3}
+    assert pm_api.get("/api/alerts/notifications/count").json() == {
+        "count": 2,
+        "unacknowledged": 2,
+        "total": 3,
+    }
     target = feed[1]
     response = pm_api.post(f"/api/alerts/notifications/{target.pk}/acknowledge")
     assert response.status_code == 200
+    assert response.json()["success"] is True
     assert response.json()["acknowledged"] is True
     assert response.json()["id"] == target.pk
-    assert pm_api.get("/api/alerts/notifications/count").json() == {"unacknowledged": 1, "total": 3}
+    assert pm_api.get("/api/alerts/notifications/count").json() == {
+        "count": 1,
+        "unacknowledged": 1,
+        "total": 3,
+    }
     # Acknowledging twice is harmless.
     assert pm_api.post(f"/api/alerts/notifications/{target.pk}/acknowledge").status_code == 200
-    assert pm_api.get("/api/alerts/notifications/count").json() == {"unacknowledged": 1, "total": 3}
+    assert pm_api.get("/api/alerts/notifications/count").json() == {
+        "count": 1,
+        "unacknowledged": 1,
+        "total": 3,
+    }
 
 
 def test_acknowledging_a_missing_notification_is_a_404(pm_api: APIClient) -> None:
     response = pm_api.post("/api/alerts/notifications/999/acknowledge")
     assert response.status_code == 404
-    assert response.json()["detail"] == "No notification with id 999."
+    assert response.json()["detail"] == "Notification 999 not found"
 
 
 def test_a_viewer_reads_but_cannot_acknowledge(viewer_api: APIClient, feed: list) -> None:

@@ -1,4 +1,5 @@
-"""/api/alerts: rule CRUD, v2 types gated by ALERTS_V2_ENABLED, bad input is a 400 (never a 500)."""
+"""/api/alerts: rule CRUD (every success a 200, as the earlier API answered), v2 types gated by
+ALERTS_V2_ENABLED, bad input is a 400 with the earlier messages (never a 500)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from tests.factories import AlertNotificationFactory, AlertRuleFactory
 
 pytestmark = pytest.mark.django_db
 
+V2_OFF_REFUSAL = (
+    "Invalid rule_type. Valid: confidence_above, confidence_below, recommendation_change, "
+    "score_above, score_below"
+)
 RULE_KEYS = {
     "id", "ticker", "rule_type", "threshold", "enabled", "is_v2", "active", "created_at", "updated_at",
 }  # fmt: skip
@@ -21,12 +26,16 @@ def create(client: APIClient, body: Any) -> Any:
     return client.post("/api/alerts", body, format="json")
 
 
+def by_id_of(body: dict[str, Any]) -> list[int]:
+    return [rule["id"] for rule in body["rules"]]
+
+
 # --- create and read -------------------------------------------------------------------------
 
 
 def test_a_pm_creates_a_legacy_rule_and_gets_it_back_with_its_id(pm_api: APIClient) -> None:
     response = create(pm_api, {"ticker": "brk-b", "rule_type": "score_above", "threshold": 50})
-    assert response.status_code == 201
+    assert response.status_code == 200
     body = response.json()
     assert set(body) == RULE_KEYS
     assert body["ticker"] == "BRK.B"
@@ -40,7 +49,7 @@ def test_a_pm_creates_a_legacy_rule_and_gets_it_back_with_its_id(pm_api: APIClie
 
 def test_a_rule_without_a_threshold_type_is_created_with_null(pm_api: APIClient) -> None:
     response = create(pm_api, {"ticker": "AAPL", "rule_type": "recommendation_change"})
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["threshold"] is None
 
 
@@ -58,7 +67,7 @@ def test_v2_types_are_accepted_when_alerts_v2_is_on(
     pm_api: APIClient, v2_on: None, rule_type: str, threshold: Any
 ) -> None:
     response = create(pm_api, {"ticker": "AAPL", "rule_type": rule_type, "threshold": threshold})
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 200, response.json()
     assert (response.json()["is_v2"], response.json()["active"]) == (True, True)
 
 
@@ -69,7 +78,7 @@ def test_v2_types_are_refused_when_alerts_v2_is_off(pm_api: APIClient, rule_type
     threshold = None if rule_type == "regime_change" else 1
     response = create(pm_api, {"ticker": "AAPL", "rule_type": rule_type, "threshold": threshold})
     assert response.status_code == 400
-    assert response.json()["detail"].startswith(f"Rule type {rule_type} needs ALERTS_V2_ENABLED;")
+    assert response.json()["detail"] == V2_OFF_REFUSAL
     assert not AlertRule.objects.exists()
 
 
@@ -89,7 +98,7 @@ def test_legacy_types_behave_the_same_whatever_the_flag(
 ) -> None:
     flag("ALERTS_V2_ENABLED", v2)
     response = create(pm_api, {"ticker": "AAPL", "rule_type": rule_type, "threshold": threshold})
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["active"] is True
 
 
@@ -99,7 +108,9 @@ def test_the_list_keeps_a_stored_v2_rule_inactive_while_the_flag_is_off(pm_api: 
     AlertRuleFactory(ticker="MSFT", rule_type="score_below", threshold=-10)
 
     body = pm_api.get("/api/alerts").json()
-    assert body["count"] == 3
+    assert body["count"] == body["total_count"] == 3
+    # Newest first, as the earlier API listed them.
+    assert [rule["id"] for rule in body["rules"]] == sorted(by_id_of(body), reverse=True)
     assert body["alerts_v2_enabled"] is False
     assert "ev_above" not in body["rule_types"]
     by_id = {rule["id"]: rule for rule in body["rules"]}
@@ -158,6 +169,7 @@ def test_a_stored_v2_rule_can_be_paused_but_not_changed_while_the_flag_is_off(pm
         format="json",
     )
     assert response.status_code == 400
+    assert response.json()["detail"] == V2_OFF_REFUSAL
 
 
 def test_delete_returns_the_deleted_id_and_takes_the_notifications(pm_api: APIClient) -> None:
@@ -165,7 +177,7 @@ def test_delete_returns_the_deleted_id_and_takes_the_notifications(pm_api: APICl
     AlertNotificationFactory(alert_rule=rule)
     response = pm_api.delete(f"/api/alerts/{rule.pk}")
     assert response.status_code == 200
-    assert response.json() == {"deleted_id": rule.pk}
+    assert response.json() == {"success": True, "deleted_id": rule.pk}
     assert not AlertRule.objects.exists()
     assert not AlertNotification.objects.exists()
     assert pm_api.get(f"/api/alerts/{rule.pk}").status_code == 404
@@ -178,18 +190,21 @@ def test_a_missing_rule_is_a_404(pm_api: APIClient) -> None:
         pm_api.delete("/api/alerts/999"),
     ):
         assert response.status_code == 404
-        assert response.json()["detail"] == "No alert rule with id 999."
+        assert response.json()["detail"] == "Alert rule 999 not found"
 
 
 # --- bad input ----------------------------------------------------------------------------------
 
 BAD_BODIES = [
-    ({"ticker": "AAPL", "rule_type": "price_above", "threshold": 10}, "Unknown rule_type 'price_above'"),
-    ({"ticker": "AAPL", "rule_type": None}, "rule_type is required"),
-    ({"ticker": "AAPL"}, "rule_type is required"),
-    ({"ticker": "AAPL", "rule_type": ["score_above"], "threshold": 1}, "Unknown rule_type"),
-    ({"ticker": "AAPL", "rule_type": "score_above"}, "score_above needs a threshold"),
-    ({"ticker": "AAPL", "rule_type": "score_above", "threshold": None}, "score_above needs a threshold"),
+    ({"ticker": "AAPL", "rule_type": "price_above", "threshold": 10}, V2_OFF_REFUSAL),
+    ({"ticker": "AAPL", "rule_type": None}, V2_OFF_REFUSAL),
+    ({"ticker": "AAPL"}, V2_OFF_REFUSAL),
+    ({"ticker": "AAPL", "rule_type": ["score_above"], "threshold": 1}, V2_OFF_REFUSAL),
+    ({"ticker": "AAPL", "rule_type": "score_above"}, "threshold required for score/confidence rules"),
+    (
+        {"ticker": "AAPL", "rule_type": "score_above", "threshold": None},
+        "threshold required for score/confidence rules",
+    ),
     ({"ticker": "AAPL", "rule_type": "score_above", "threshold": 150}, "out of range for score_above"),
     (
         {"ticker": "AAPL", "rule_type": "confidence_above", "threshold": 70},
@@ -242,12 +257,37 @@ def test_malformed_json_is_a_400(pm_api: APIClient) -> None:
     assert "detail" in response.json()
 
 
-def test_a_duplicate_rule_is_a_400(pm_api: APIClient) -> None:
+def test_an_identical_rule_is_created_again_with_a_new_id(pm_api: APIClient) -> None:
+    # As the earlier API did: alert rules have no uniqueness check, so no 409 and no 400.
     body = {"ticker": "AAPL", "rule_type": "score_above", "threshold": 50}
-    assert create(pm_api, body).status_code == 201
-    response = create(pm_api, body)
+    first = create(pm_api, body)
+    second = create(pm_api, body)
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert second.json()["id"] != first.json()["id"]
+    assert AlertRule.objects.count() == 2
+
+
+def test_an_update_with_no_fields_is_a_400(pm_api: APIClient) -> None:
+    rule = AlertRuleFactory(ticker="AAPL", rule_type="score_above", threshold=50)
+    response = pm_api.put(f"/api/alerts/{rule.pk}", {}, format="json")
     assert response.status_code == 400
-    assert response.json()["detail"] == "A score_above 50 rule for AAPL already exists."
+    assert response.json()["detail"] == "No fields to update"
+
+
+def test_the_missing_threshold_message_names_the_v2_families_when_alerts_v2_is_on(
+    pm_api: APIClient, v2_on: None
+) -> None:
+    response = create(pm_api, {"ticker": "AAPL", "rule_type": "score_above"})
+    assert response.status_code == 400
+    assert response.json()["detail"] == (
+        "threshold required for score/confidence/ev/data_quality/calibration_drop rules"
+    )
+    response = create(pm_api, {"ticker": "AAPL", "rule_type": "bogus", "threshold": 1})
+    assert response.json()["detail"] == (
+        "Invalid rule_type. Valid: calibration_drop, confidence_above, confidence_below, "
+        "data_quality_below, ev_above, ev_below, recommendation_change, regime_change, "
+        "score_above, score_below"
+    )
 
 
 def test_a_bad_ticker_filter_is_a_400(pm_api: APIClient) -> None:

@@ -120,7 +120,7 @@ def test_the_second_analysis_reports_changes_against_the_first(pm_api: Any) -> N
     [
         ("/api/analyze/AAPL123", "is not a US equity ticker"),
         ("/api/analyze/TOOLONGX", "is not a US equity ticker"),
-        ("/api/analyze/AAPL?agents=market,astrology", "Unknown agent(s): astrology"),
+        ("/api/analyze/AAPL?agents=market,astrology", "Invalid agent names: astrology. Valid: fundamentals"),
         ("/api/analyze/AAPL?as_of=2999-01-01", "as_of cannot be in the future"),
         ("/api/analyze/AAPL?as_of=13/06/2025", "as_of must be a date as YYYY-MM-DD"),
     ],

@@ -44,15 +44,19 @@ def test_it_streams_progress_per_agent_then_the_result(server_url: str, make_use
     names = [name for name, _ in events]
     assert names[0] == "progress" and names[-1] == "result"
     progress = [data for name, data in events if name == "progress"]
-    started = {d["agent"] for d in progress if d["stage"] == "agent_start"}
-    finished = {d["agent"] for d in progress if d["stage"] == "agent_done"}
+    started = {d["agent"] for d in progress if d["step"] == "agent_start"}
+    finished = {d["agent"] for d in progress if d["step"] == "agent_done"}
     assert (
         started
         == finished
         == {"news", "market", "fundamentals", "technical", "macro", "options", "sentiment"}
     )
     assert all({"stage", "ticker", "progress", "message", "timestamp"} <= d.keys() for d in progress)
-    assert [d["progress"] for d in progress] == sorted(d["progress"] for d in progress)
+    # The earlier stage names lead each event; our own percentage over the run only grows.
+    assert progress[0]["stage"] == "starting" and progress[-1]["stage"] == "complete"
+    agent_stages = {d["stage"] for d in progress if d["step"] == "agent_start"}
+    assert agent_stages >= {"running_market", "analyzing_sentiment"}
+    assert [d["percent"] for d in progress] == sorted(d["percent"] for d in progress)
     result = events[-1][1]
     assert result["ticker"] == "AAPL"
     # The same canonical shape as POST /api/analyze and /latest.
@@ -67,7 +71,8 @@ def test_bad_input_is_a_400_before_any_stream(server_url: str, make_user: Any) -
     }
     response = httpx.get(f"{server_url}/api/analyze/AAPL/stream?agents=tarot", headers=headers, timeout=30)
     assert response.status_code == 400
-    assert "Unknown agent(s): tarot" in response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["detail"].startswith("Invalid agent names: tarot. Valid: fundamentals, macro")
 
 
 def test_a_viewer_cannot_start_a_stream(server_url: str, make_user: Any) -> None:

@@ -129,7 +129,7 @@ def test_it_builds_the_full_shape() -> None:
         "capacity_usd": 10_000_000.0,  # 2 % of 500 M
     }
     assert contract["execution_plan"] == {
-        "entry_zone": {"low": 98.0, "high": 102.0},
+        "entry_zone": {"low": 98.0, "high": 102.0, "reference": 100.0},
         "stop_loss": 92.0,
         "targets": [108.0, 116.0],
         "invalidation_conditions": ["daily close below 92", "guidance cut"],
@@ -524,7 +524,7 @@ def test_it_sorts_the_entry_zone_and_accepts_a_regime_assessment() -> None:
             entry_zone=(102.0, 98.0), regime_label=assessment.label, regime_detail=assessment.to_dict()
         )
     )
-    assert contract["execution_plan"]["entry_zone"] == {"low": 98.0, "high": 102.0}
+    assert contract["execution_plan"]["entry_zone"] == {"low": 98.0, "high": 102.0, "reference": 100.0}
     assert contract["risk"]["regime_label"] == assessment.label
     assert contract["risk"]["regime_detail"]["trend"] == "uptrend"
     assert validate_signal_contract_v2(contract) == []

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_it_exports_the_filtered_history_as_csv(pm_api: Any) -> None:
     AnalysisFactory(ticker="AAPL", recommendation="BUY", score=-12.5)
     AnalysisFactory(ticker="AAPL", recommendation="SELL")
-    response = pm_api.get("/api/analysis/aapl/export/csv?recommendation=buy")
+    response = pm_api.get("/api/analysis/aapl/history/export/csv?recommendation=buy")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="AAPL_history_' in response["Content-Disposition"]
@@ -25,7 +25,7 @@ def test_it_exports_the_filtered_history_as_csv(pm_api: Any) -> None:
 
 
 def test_a_bad_filter_on_the_export_is_a_400(pm_api: Any) -> None:
-    response = pm_api.get("/api/analysis/AAPL/export/csv?regime=sideways")
+    response = pm_api.get("/api/analysis/AAPL/history/export/csv?regime=sideways")
     assert response.status_code == 400
     assert "regime" in response.json()["detail"]
 
@@ -41,11 +41,29 @@ def test_it_exports_the_latest_analysis_as_a_pdf(pm_api: Any) -> None:
     assert specific.status_code == 200
 
 
-def test_a_pdf_of_nothing_is_a_404_and_a_bad_id_a_400(pm_api: Any) -> None:
-    assert pm_api.get("/api/analysis/ZZZZ/export/pdf").status_code == 404
+def test_one_analysis_exports_as_the_earlier_section_field_value_csv(pm_api: Any) -> None:
+    body = pm_api.post("/api/analyze/MSFT?as_of=2025-06-13").json()
+    response = pm_api.get("/api/analysis/msft/export/csv")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    stamp = body["timestamp"][:10]
+    assert response["Content-Disposition"] == f'attachment; filename="MSFT_analysis_{stamp}.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Section", "Field", "Value"]
+    assert rows[1] == ["Summary", "Ticker", "MSFT"]
+    assert rows[3] == ["Summary", "Recommendation", body["analysis"]["recommendation"]]
+    assert rows[12] == ["Agent", "Success", "Duration (s)", "Data Source", "Error"]
+    assert {row[0] for row in rows[13:20]} == set(body["agent_results"])
+    assert ["Sentiment Factor", "Score", "Weight", "Contribution"] in rows
+
+
+def test_a_pdf_of_nothing_is_a_404_and_a_bad_id_a_422(pm_api: Any) -> None:
+    response = pm_api.get("/api/analysis/ZZZZ/export/pdf")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No analysis found for ZZZZ"}
     response = pm_api.get("/api/analysis/MSFT/export/pdf?analysis_id=abc")
-    assert response.status_code == 400
-    assert response.json()["detail"] == "analysis_id must be a positive integer."
+    assert response.status_code == 422
+    assert "analysis_id" in response.json()["detail"]
 
 
 def test_the_contract_schema_is_served_at_a_stable_url(viewer_api: Any) -> None:

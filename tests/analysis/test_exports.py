@@ -15,6 +15,7 @@ import pytest
 from analysis.exports import (
     FOOTER_NOTICE,
     HISTORY_COLUMNS,
+    analysis_csv,
     analysis_pdf,
     export_filename,
     history_csv,
@@ -354,27 +355,115 @@ def test_history_csv_quotes_commas_and_newlines() -> None:
 @pytest.mark.parametrize(
     ("ticker", "kind", "expected"),
     [
-        ("AAPL", "history", "AAPL_history_20261124.csv"),
-        ("BRK.B", "analysis", "BRK.B_analysis_20261124.pdf"),
-        ("brk.b", "analysis", "BRK.B_analysis_20261124.pdf"),
-        ("../../etc/passwd", "history", "ETC-PASSWD_history_20261124.csv"),
-        ('A"B;\r\nC', "history", "A-B-C_history_20261124.csv"),
-        ("7203.T", "analysis", "7203.T_analysis_20261124.pdf"),
-        ("東京", "history", "UNKNOWN_history_20261124.csv"),
-        ("", "history", "UNKNOWN_history_20261124.csv"),
-        (None, "analysis", "UNKNOWN_analysis_20261124.pdf"),
-        ("X" * 50, "history", f"{'X' * 32}_history_20261124.csv"),
+        ("AAPL", "history", "AAPL_history_2026-11-24.csv"),
+        ("BRK.B", "analysis", "BRK.B_analysis_2026-11-24.pdf"),
+        ("brk.b", "analysis", "BRK.B_analysis_2026-11-24.pdf"),
+        ("../../etc/passwd", "history", "ETC-PASSWD_history_2026-11-24.csv"),
+        ('A"B;\r\nC', "history", "A-B-C_history_2026-11-24.csv"),
+        ("7203.T", "analysis", "7203.T_analysis_2026-11-24.pdf"),
+        ("東京", "history", "UNKNOWN_history_2026-11-24.csv"),
+        ("", "history", "UNKNOWN_history_2026-11-24.csv"),
+        (None, "analysis", "UNKNOWN_analysis_2026-11-24.pdf"),
+        ("X" * 50, "history", f"{'X' * 32}_history_2026-11-24.csv"),
     ],
 )
 def test_export_filename(ticker: Any, kind: str, expected: str) -> None:
     name = export_filename(ticker, kind, datetime(2026, 11, 24, 9, 30, tzinfo=UTC))
     assert name == expected
-    assert re.fullmatch(r"[A-Z0-9][A-Z0-9.-]*_(history|analysis)_\d{8}\.(csv|pdf)", name)
+    assert re.fullmatch(r"[A-Z0-9][A-Z0-9.-]*_(history|analysis)_\d{4}-\d{2}-\d{2}\.(csv|pdf)", name)
 
 
 def test_export_filename_rejects_an_unknown_kind() -> None:
     with pytest.raises(ValueError, match="kind"):
         export_filename("AAPL", "../x", datetime(2026, 11, 24, tzinfo=UTC))
+
+
+def test_export_filename_of_one_analysis_as_csv() -> None:
+    when = datetime(2026, 2, 7, 5, 24, tzinfo=UTC)
+    assert export_filename("aapl", "analysis", when, extension="csv") == "AAPL_analysis_2026-02-07.csv"
+    with pytest.raises(ValueError, match="extension"):
+        export_filename("AAPL", "analysis", when, extension="exe")
+
+
+# --------------------------------------------------------------------------------------------
+# analysis_csv
+# --------------------------------------------------------------------------------------------
+
+
+def _stored(**overrides: Any) -> dict[str, Any]:
+    report = {
+        "ticker": "AAPL",
+        "timestamp": "2026-11-24T21:00:00+00:00",
+        "recommendation": "HOLD",
+        "score": 0.0,
+        "confidence_score": 0.6,
+        "overall_sentiment_score": -0.25,
+        "duration_seconds": 9.5,
+        "solution_agent_reasoning": "Mixed signals, hold.",
+        "decision_card": {"action": "hold", "targets": []},
+        "change_summary": None,
+        "agents": [
+            {
+                "agent_type": "market",
+                "success": True,
+                "duration_seconds": 1.25,
+                "data": {"data_source": "demo"},
+            },
+            {
+                "agent_type": "fundamentals",
+                "success": False,
+                "duration_seconds": 0.5,
+                "data": None,
+                "error": "no data",
+            },
+        ],
+        "sentiment_factors": {"earnings": {"score": 0.75, "weight": 0.25, "contribution": 0.1875}},
+    }
+    return {**report, **overrides}
+
+
+def test_analysis_csv_is_the_earlier_section_field_value_layout() -> None:
+    text = analysis_csv(_stored())
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    assert _parse(text) == [
+        ["Section", "Field", "Value"],
+        ["Summary", "Ticker", "AAPL"],
+        ["Summary", "Timestamp", "2026-11-24T21:00:00+00:00"],
+        ["Summary", "Recommendation", "HOLD"],
+        ["Summary", "Score", "0.0"],
+        ["Summary", "Confidence Score", "0.6"],
+        ["Summary", "Sentiment Score", "-0.25"],
+        ["Summary", "Duration (s)", "9.5"],
+        ["Summary", "Reasoning", "Mixed signals, hold."],
+        ["Summary", "Decision Card", '{"action": "hold", "targets": []}'],
+        ["Summary", "Change Summary", ""],
+        [],
+        ["Agent", "Success", "Duration (s)", "Data Source", "Error"],
+        ["market", "1", "1.25", "demo", ""],
+        ["fundamentals", "0", "0.5", "", "no data"],
+        [],
+        ["Sentiment Factor", "Score", "Weight", "Contribution"],
+        ["earnings", "0.75", "0.25", "0.1875"],
+    ]
+
+
+def test_analysis_csv_without_factors_ends_with_the_agents_and_tolerates_gaps() -> None:
+    rows = _parse(analysis_csv(_stored(sentiment_factors={}, agents=None, score=None)))
+    assert rows[-1] == ["Agent", "Success", "Duration (s)", "Data Source", "Error"]
+    assert rows[4] == ["Summary", "Score", ""]
+    assert _parse(analysis_csv({}))[1] == ["Summary", "Ticker", ""]
+
+
+def test_analysis_csv_neutralises_formula_injection() -> None:
+    text = analysis_csv(
+        _stored(
+            solution_agent_reasoning="=cmd|' /C calc'!A0", agents=[{"agent_type": "@SUM(1)", "error": "+1"}]
+        )
+    )
+    rows = _parse(text)
+    assert rows[8][2] == "'=cmd|' /C calc'!A0"
+    assert rows[13][0] == "'@SUM(1)" and rows[13][4] == "'+1"
+    assert rows[6][2] == "-0.25"  # numbers stay numbers
 
 
 # --------------------------------------------------------------------------------------------

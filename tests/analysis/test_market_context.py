@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from analysis.agents.macro import PREVIOUS_LOOKBACK
 from analysis.engine import HISTORY_DAYS, EngineRequest, run_engine
 from analysis.market_context import ContextProvider, load_market_context, with_market_context
 from analysis.market_data import NEW_YORK, MacroSnapshot, MarketDataError, PriceSeries
@@ -115,7 +116,11 @@ def _assert_same_series(got: PriceSeries, expected: PriceSeries) -> None:
 def test_it_loads_the_index_and_macro_once() -> None:
     provider = CountingProvider()
     context = load_market_context(provider, as_of=AS_OF, index_start=INDEX_START)
-    assert provider.calls == [("prices", "SPY", INDEX_START, AS_OF), ("macro", AS_OF)]
+    assert provider.calls == [
+        ("prices", "SPY", INDEX_START, AS_OF),
+        ("macro", AS_OF),
+        ("macro", AS_OF - PREVIOUS_LOOKBACK),  # the previous release the macro agent compares with
+    ]
     assert (context.as_of, context.index_start, context.macro_loaded) == (AS_OF, INDEX_START, True)
     assert context.index is not None and context.index.last_date == dt.date(2025, 6, 13)
     assert context.macro == DemoProvider().macro(as_of=AS_OF)

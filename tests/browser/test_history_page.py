@@ -70,7 +70,7 @@ def test_a_pm_reads_the_calibration_evidence_and_filters_past_calls(
     assert rows.count() > 0
     expect(page.get_by_test_id("history-count")).to_contain_text("calls of MSFT")
     expect(page.get_by_test_id("csv-export")).to_have_attribute(
-        "href", re.compile(r"^/api/analysis/MSFT/export/csv")
+        "href", re.compile(r"^/api/analysis/MSFT/history/export/csv")
     )
 
     # Narrow to MSFT's most frequent call: the table shows exactly those.

@@ -88,6 +88,8 @@ def test_a_new_alert_reaches_the_open_pages_without_a_reload(
             expect(toast).to_have_count(1)
             expect(toast).to_contain_text("New alert: AAPL")
             expect(toast).to_contain_text("score_above")
+            # The playbook card's headline, read from the event's `playbook` key.
+            expect(toast.get_by_test_id("alert-toast-playbook")).to_have_count(1)
             assert page.evaluate("window.notReloaded") is True
 
         newest = alerts.get_by_test_id("notification").first

@@ -74,13 +74,16 @@ def test_bad_input_on_the_page_shows_the_message(
     sign_in(page, "portfoliopm2")
     page.goto(f"{server_url}/portfolio/")
 
-    # The browser's own checks would stop shares = 0 (min is 0, so it is allowed there): the server refuses.
+    # The browser's own checks let a malformed ticker through: the server refuses it.
     form = page.get_by_test_id("add-holding-form")
-    form.get_by_label("Ticker", exact=True).fill("AAPL")
-    form.get_by_label("Shares", exact=True).fill("0")
+    form.get_by_label("Ticker", exact=True).fill("A1")
+    form.get_by_label("Shares", exact=True).fill("1")
     with page.expect_response(lambda r: r.url.endswith("/portfolio/holdings")) as info:
         form.get_by_role("button", name="Add holding").click()
 
     assert info.value.status == 400
-    expect(page.get_by_test_id("add-error")).to_have_text("shares must be above 0; got '0'.")
+    expect(page.get_by_test_id("add-error")).to_have_text(
+        "Invalid ticker symbol format: use 1-5 letters with an optional share class, e.g. AAPL or BRK.B; "
+        "got 'A1'."
+    )
     assert not PortfolioHolding.objects.exists()

@@ -66,10 +66,11 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
         page.get_by_role("button", name="Add ticker").click()
         expect(page.get_by_test_id("ticker-chips").locator(f'li[data-ticker="{ticker}"]')).to_be_visible()
     expect(page.get_by_test_id("ticker-chips").locator("li")).to_have_count(3)
-    # A duplicate is refused with the API's message.
+    # A ticker already there is left as it is (as the earlier API answered), and the page says so.
     page.get_by_label("Add a ticker").fill("AAPL")
     page.get_by_role("button", name="Add ticker").click()
-    expect(page.get_by_test_id("ticker-error")).to_have_text("AAPL is already on this watchlist.")
+    expect(page.locator("ul.messages li.info")).to_have_text("AAPL is already on Tech test.")
+    expect(page.get_by_test_id("ticker-chips").locator("li")).to_have_count(3)
     expect(page.get_by_test_id("opportunities-table").locator("tbody tr")).to_have_count(0)
 
     # Analyze all: every ticker's row goes waiting → running → done as its result arrives.

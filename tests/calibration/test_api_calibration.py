@@ -19,13 +19,15 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HORIZON_MESSAGE = {"detail": "horizon_days must be 1, 7 or 30."}
+HORIZON_MESSAGE = {"detail": "horizon_days must be 1, 7, or 30"}
 SNAPSHOT_KEYS = {
-    "as_of_date", "horizon_days", "sample_size", "directional_accuracy", "avg_realized_return_pct",
+    "id", "created_at", "as_of_date", "horizon_days", "sample_size", "directional_accuracy",
+    "avg_realized_return_pct",
     "mean_confidence", "brier_score", "mean_net_return_pct", "mean_drawdown_pct", "utility_mean",
     "expected_calibration_error", "window_days",
 }  # fmt: skip
 BIN_KEYS = {
+    "id", "as_of_date", "horizon_days", "created_at",
     "bin_index", "bin_lower", "bin_upper", "sample_size", "empirical_hit_rate", "ci_lower", "ci_upper",
     "mean_confidence",
 }  # fmt: skip
@@ -51,8 +53,9 @@ def test_the_summary_is_honestly_empty_before_any_evidence(api: APIClient) -> No
     body = response.json()
     assert body["window_days"] == 180
     assert body["as_of_date"] == market_today().isoformat()
-    assert [h["horizon_days"] for h in body["horizons"]] == [1, 7, 30]
-    for horizon in body["horizons"]:
+    assert body["horizons"] == {"1d": None, "7d": None, "30d": None}  # the earlier object
+    assert [h["horizon_days"] for h in body["horizon_summaries"]] == [1, 7, 30]
+    for horizon in body["horizon_summaries"]:
         assert horizon["snapshot"] is None
         assert horizon["trend"] == []
         assert (horizon["pending_outcomes"], horizon["complete_outcomes"]) == (0, 0)
@@ -75,7 +78,9 @@ def test_the_summary_takes_the_latest_snapshot_in_the_window_and_the_trend(api: 
     )
     CalibrationSnapshotFactory(horizon_days=30, as_of_date=days_ago(100), sample_size=12)
     body = api.get("/api/calibration/summary").json()
-    one, seven, thirty = body["horizons"]
+    assert body["horizons"]["1d"] is None
+    assert body["horizons"]["7d"] == body["horizon_summaries"][1]["snapshot"]
+    one, seven, thirty = body["horizon_summaries"]
     assert one["snapshot"] is None
     assert set(seven["snapshot"]) == SNAPSHOT_KEYS
     assert seven["snapshot"]["as_of_date"] == days_ago(2).isoformat()
@@ -87,8 +92,11 @@ def test_the_summary_takes_the_latest_snapshot_in_the_window_and_the_trend(api: 
     assert thirty["snapshot"]["sample_size"] == 12
     # A shorter window leaves the 30-day snapshot out; a longer one takes in the old 7-day one.
     body = api.get("/api/calibration/summary?window_days=30").json()
-    assert body["horizons"][2]["snapshot"] is None
-    assert len(api.get("/api/calibration/summary?window_days=365").json()["horizons"][1]["trend"]) == 3
+    assert body["horizon_summaries"][2]["snapshot"] is None
+    assert body["horizons"]["30d"] is None
+    assert (
+        len(api.get("/api/calibration/summary?window_days=365").json()["horizon_summaries"][1]["trend"]) == 3
+    )
 
 
 def test_the_summary_can_end_on_a_past_date(api: APIClient) -> None:
@@ -97,7 +105,8 @@ def test_the_summary_can_end_on_a_past_date(api: APIClient) -> None:
     body = api.get("/api/calibration/summary?as_of=2025-05-01&window_days=90").json()
     assert body["as_of_date"] == "2025-05-01"
     assert body["since_date"] == "2025-02-01"  # 90 days ending on 05-01, both ends included
-    assert body["horizons"][0]["snapshot"]["sample_size"] == 40
+    assert body["horizon_summaries"][0]["snapshot"]["sample_size"] == 40
+    assert body["horizons"]["1d"]["sample_size"] == 40
 
 
 def test_the_summary_counts_pending_and_complete_outcomes(api: APIClient) -> None:
@@ -105,19 +114,48 @@ def test_the_summary_counts_pending_and_complete_outcomes(api: APIClient) -> Non
     AnalysisOutcomeFactory(horizon_days=7, status="complete", realized_date=days_ago(3))
     AnalysisOutcomeFactory(horizon_days=7, status="complete", realized_date=days_ago(400))  # outside
     AnalysisOutcomeFactory(horizon_days=30, status="skipped", evaluated_at=timezone.now())
-    one, seven, thirty = api.get("/api/calibration/summary").json()["horizons"]
+    one, seven, thirty = api.get("/api/calibration/summary").json()["horizon_summaries"]
     assert (one["pending_outcomes"], one["complete_outcomes"]) == (3, 0)
     assert (seven["pending_outcomes"], seven["complete_outcomes"]) == (0, 1)
     assert thirty["skipped_outcomes"] == 1
 
 
 @pytest.mark.parametrize(
-    "query", ["window_days=0", "window_days=3651", "window_days=abc", "as_of=2025-02-30"]
+    "now",
+    [
+        dt.datetime(2025, 6, 11, 0, 30, tzinfo=dt.UTC),  # 20:30 on the 10th in New York
+        dt.datetime(2025, 6, 11, 3, 59, tzinfo=dt.UTC),  # 23:59 on the 10th in New York
+        dt.datetime(2025, 6, 10, 4, 0, tzinfo=dt.UTC),  # New York's midnight
+    ],
 )
-def test_bad_summary_input_is_a_400(api: APIClient, query: str) -> None:
+def test_an_evening_skip_is_counted_on_its_new_york_day(
+    api: APIClient, monkeypatch: pytest.MonkeyPatch, now: dt.datetime
+) -> None:
+    # Between midnight UTC and midnight New York the UTC date is a day ahead of the market's:
+    # a skip made now is still of today's New York date, inside the window that ends today.
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    AnalysisOutcomeFactory(horizon_days=30, status="skipped", evaluated_at=now)
+    body = api.get("/api/calibration/summary").json()
+    assert body["as_of_date"] == "2025-06-10"
+    assert body["horizon_summaries"][2]["skipped_outcomes"] == 1
+    # ...and one made just after the window's last New York day is not.
+    AnalysisOutcomeFactory(
+        horizon_days=30, status="skipped", evaluated_at=dt.datetime(2025, 6, 11, 4, 0, tzinfo=dt.UTC)
+    )
+    assert api.get("/api/calibration/summary").json()["horizon_summaries"][2]["skipped_outcomes"] == 1
+
+
+@pytest.mark.parametrize("query", ["window_days=0", "window_days=29", "window_days=366", "window_days=abc"])
+def test_a_window_outside_30_to_365_is_a_422(api: APIClient, query: str) -> None:
     response = api.get(f"/api/calibration/summary?{query}")
-    assert response.status_code == 400
-    assert response.json()["detail"].startswith(query.split("=")[0])
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("window_days")
+
+
+def test_a_bad_as_of_date_is_a_422(api: APIClient) -> None:
+    response = api.get("/api/calibration/summary?as_of=2025-02-30")
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("as_of")
 
 
 # --- one ticker ------------------------------------------------------------------------------
@@ -157,25 +195,29 @@ def test_a_tickers_completed_outcomes_are_aggregated_per_horizon(api: APIClient)
     assert seven["mean_drawdown_pct"] == pytest.approx(1.5)
     assert seven["brier_score"] == pytest.approx(0.2)
     assert (thirty["sample_size"], thirty["pending_outcomes"]) == (0, 1)
-    recent = body["recent_outcomes"]
+    assert body["outcomes"] == body["recent_outcomes"]
+    assert body["total_count"] == len(body["outcomes"])
+    recent = body["outcomes"]
     assert len(recent) == 4  # AAPL's only
     assert {o["ticker"] for o in recent} == {"AAPL"}
     assert recent[0]["recommendation"] == "BUY"
-    assert len(api.get("/api/calibration/ticker/AAPL?limit=2").json()["recent_outcomes"]) == 2
+    assert recent[0]["analysis_timestamp"] is not None
+    assert len(api.get("/api/calibration/ticker/AAPL?limit=2").json()["outcomes"]) == 2
 
 
 def test_a_ticker_with_no_outcomes_has_empty_evidence(api: APIClient) -> None:
     body = api.get("/api/calibration/ticker/BRK-B").json()
     assert body["ticker"] == "BRK.B"
     assert [h["sample_size"] for h in body["horizons"]] == [0, 0, 0]
-    assert body["recent_outcomes"] == []
+    assert (body["outcomes"], body["total_count"]) == ([], 0)
 
 
-def test_a_bad_ticker_or_limit_is_a_400(api: APIClient) -> None:
+def test_a_bad_ticker_is_a_400_and_a_limit_outside_1_to_500_a_422(api: APIClient) -> None:
     response = api.get("/api/calibration/ticker/NOT-A-TICKER")
     assert response.status_code == 400
     assert "is not a US equity ticker" in response.json()["detail"]
-    assert api.get("/api/calibration/ticker/AAPL?limit=0").status_code == 400
+    assert api.get("/api/calibration/ticker/AAPL?limit=0").status_code == 422
+    assert api.get("/api/calibration/ticker/AAPL?limit=501").status_code == 422
 
 
 # --- reliability -----------------------------------------------------------------------------
@@ -218,13 +260,24 @@ def test_reliability_without_bins_is_empty_not_an_error(api: APIClient) -> None:
     assert response.json() == {"horizon_days": 1, "as_of_date": None, "total_samples": 0, "bins": []}
 
 
-@pytest.mark.parametrize(
-    "query", ["", "?horizon_days=", "?horizon_days=2", "?horizon_days=7.5", "?horizon_days=x"]
-)
-def test_any_other_horizon_is_a_400(api: APIClient, query: str) -> None:
+def test_the_horizon_defaults_to_seven_days(api: APIClient) -> None:
+    assert api.get("/api/calibration/reliability").json()["horizon_days"] == 7
+
+
+@pytest.mark.parametrize("query", ["?horizon_days=2", "?horizon_days=5", "?horizon_days=29"])
+def test_another_horizon_within_1_to_30_is_a_400(api: APIClient, query: str) -> None:
     response = api.get(f"/api/calibration/reliability{query}")
     assert response.status_code == 400
     assert response.json() == HORIZON_MESSAGE
+
+
+@pytest.mark.parametrize(
+    "query", ["?horizon_days=0", "?horizon_days=60", "?horizon_days=7.5", "?horizon_days=x"]
+)
+def test_a_horizon_outside_1_to_30_or_not_whole_is_a_422(api: APIClient, query: str) -> None:
+    response = api.get(f"/api/calibration/reliability{query}")
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("horizon_days")
 
 
 def test_anonymous_callers_get_401() -> None:

@@ -1,4 +1,4 @@
-"""GET /api/macro-events: a validated date range (default today onward 90 days) and type."""
+"""GET /api/macro-events: a validated date range (default: every event) and type."""
 
 from __future__ import annotations
 
@@ -32,18 +32,19 @@ def dates(body: dict[str, Any]) -> list[str]:
     return [event["event_date"] for event in body["events"]]
 
 
-def test_it_defaults_to_today_onward_ninety_days(api: APIClient) -> None:
+def test_without_a_range_it_lists_every_event_by_date(api: APIClient) -> None:
     today = market_today()
-    for offset in (-1, 0, 45, 90, 91):
+    for offset in (91, -400, 0, 45):
         MacroCatalystEventFactory(event_date=today + dt.timedelta(days=offset))
     response = api.get("/api/macro-events")
     assert response.status_code == 200
     body = response.json()
-    assert body["from"] == today.isoformat()
-    assert body["to"] == (today + dt.timedelta(days=90)).isoformat()
-    assert dates(body) == [(today + dt.timedelta(days=d)).isoformat() for d in (0, 45, 90)]
-    assert body["count"] == 3
-    assert set(body["events"][0]) == {"id", "event_type", "event_date", "event_label", "source"}
+    assert (body["from"], body["to"]) == (None, None)
+    assert dates(body) == [(today + dt.timedelta(days=d)).isoformat() for d in (-400, 0, 45, 91)]
+    assert body["total_count"] == body["count"] == 4
+    assert set(body["events"][0]) == {
+        "id", "event_type", "event_date", "event_label", "source", "enabled", "created_at", "updated_at",
+    }  # fmt: skip
 
 
 def test_it_filters_by_dates_and_type_and_hides_disabled_events(api: APIClient) -> None:
@@ -59,11 +60,15 @@ def test_it_filters_by_dates_and_type_and_hides_disabled_events(api: APIClient) 
     assert dates(body) == ["2025-06-11", "2025-07-15"]
 
 
-def test_a_lone_from_or_past_to_spans_ninety_days(api: APIClient) -> None:
+def test_a_lone_from_or_to_leaves_the_other_end_open(api: APIClient) -> None:
+    for day in (dt.date(2019, 6, 1), dt.date(2020, 1, 31), dt.date(2025, 1, 1), dt.date(2027, 9, 1)):
+        MacroCatalystEventFactory(event_date=day)
     body = api.get("/api/macro-events?from=2025-01-01").json()
-    assert (body["from"], body["to"]) == ("2025-01-01", "2025-04-01")
+    assert (body["from"], body["to"]) == ("2025-01-01", None)
+    assert dates(body) == ["2025-01-01", "2027-09-01"]
     body = api.get("/api/macro-events?to=2020-01-31").json()
-    assert (body["from"], body["to"]) == ("2019-11-02", "2020-01-31")
+    assert (body["from"], body["to"]) == (None, "2020-01-31")
+    assert dates(body) == ["2019-06-01", "2020-01-31"]
 
 
 @pytest.mark.parametrize(

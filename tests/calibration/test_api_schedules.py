@@ -56,7 +56,7 @@ def create(client: APIClient, **body: Any) -> Any:
 def test_an_admin_creates_a_schedule_that_is_due_at_once(admin_api: APIClient) -> None:
     before = timezone.now()
     response = create(admin_api, ticker="aapl", interval_minutes=60)
-    assert response.status_code == 201
+    assert response.status_code == 200  # every success is a 200, as the earlier API answered
     body = response.json()
     assert set(body) == SCHEDULE_KEYS
     assert body["ticker"] == "AAPL"
@@ -86,9 +86,9 @@ def test_every_agent_or_an_empty_list_is_stored_as_null_for_all(admin_api: APICl
 
 
 def test_it_accepts_the_interval_bounds_and_a_disabled_start(admin_api: APIClient) -> None:
-    assert create(admin_api, ticker="A", interval_minutes=30).status_code == 201
+    assert create(admin_api, ticker="A", interval_minutes=30).status_code == 200
     response = create(admin_api, ticker="B", interval_minutes=10080, enabled=False)
-    assert response.status_code == 201
+    assert response.status_code == 200
     assert response.json()["enabled"] is False
 
 
@@ -103,14 +103,14 @@ def test_it_rejects_a_bad_ticker_with_the_ticker_message(admin_api: APIClient, t
 
 def test_a_missing_ticker_says_it_is_required(admin_api: APIClient) -> None:
     response = admin_api.post("/api/schedules", {"interval_minutes": 60}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422  # a missing required field, as the earlier API answered
     assert response.json() == {"detail": "ticker is required, e.g. AAPL or BRK.B."}
 
 
 @pytest.mark.parametrize("interval", [29, 10081, 0, -60, "abc", 60.5, True, None, [60]])
 def test_it_rejects_an_interval_outside_30_to_10080(admin_api: APIClient, interval: Any) -> None:
     response = create(admin_api, ticker="AAPL", interval_minutes=interval)
-    assert response.status_code == 400
+    assert response.status_code == 422  # a declared bound
     assert response.json() == {
         "detail": "interval_minutes must be a whole number of minutes from 30 to 10080 (one week)."
     }
@@ -118,7 +118,7 @@ def test_it_rejects_an_interval_outside_30_to_10080(admin_api: APIClient, interv
 
 def test_a_missing_interval_says_it_is_required(admin_api: APIClient) -> None:
     response = admin_api.post("/api/schedules", {"ticker": "AAPL"}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {"detail": "interval_minutes is required."}
 
 
@@ -138,14 +138,14 @@ def test_it_rejects_agents_that_are_not_a_string(admin_api: APIClient) -> None:
 
 def test_it_rejects_a_non_boolean_enabled(admin_api: APIClient) -> None:
     response = create(admin_api, ticker="AAPL", interval_minutes=60, enabled="maybe")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {"detail": "enabled must be true or false."}
 
 
 def test_a_second_schedule_for_the_same_ticker_is_refused(admin_api: APIClient) -> None:
-    assert create(admin_api, ticker="AAPL", interval_minutes=60).status_code == 201
+    assert create(admin_api, ticker="AAPL", interval_minutes=60).status_code == 200
     response = create(admin_api, ticker="aapl", interval_minutes=120)
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "A schedule for AAPL already exists."}
     assert Schedule.objects.count() == 1
 
@@ -169,20 +169,31 @@ def test_everyone_signed_in_reads_schedules_with_their_last_run(viewer_api: APIC
     response = viewer_api.get("/api/schedules")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 2
-    assert [s["ticker"] for s in body["schedules"]] == ["AAPL", "MSFT"]
+    assert body["count"] == body["total_count"] == 2
+    assert [s["ticker"] for s in body["schedules"]] == ["AAPL", "MSFT"]  # newest first
     aapl, listed = body["schedules"]
     assert aapl["last_run_status"] is None
     assert listed["last_run_status"] == "failed"  # the newest run decides
     assert listed["last_run_error"] == "boom"
     detail = viewer_api.get(f"/api/schedules/{msft.pk}").json()
+    runs = detail.pop("runs")
     assert detail == listed
+    assert [r["error"] for r in runs] == ["boom", None]  # its recent runs, newest first
+
+
+def test_the_list_is_newest_first(viewer_api: APIClient) -> None:
+    now = timezone.now()
+    ScheduleFactory(ticker="KO", created_at=now - dt.timedelta(days=3))
+    ScheduleFactory(ticker="NVDA", created_at=now)
+    ScheduleFactory(ticker="AAPL", created_at=now - dt.timedelta(days=1))
+    body = viewer_api.get("/api/schedules").json()
+    assert [s["ticker"] for s in body["schedules"]] == ["NVDA", "AAPL", "KO"]
 
 
 def test_an_unknown_schedule_is_a_404_with_a_clear_detail(
     viewer_api: APIClient, admin_api: APIClient
 ) -> None:
-    assert viewer_api.get("/api/schedules/999").json() == {"detail": "No schedule with id 999."}
+    assert viewer_api.get("/api/schedules/999").json() == {"detail": "Schedule 999 not found"}
     assert admin_api.put("/api/schedules/999", {"enabled": False}, format="json").status_code == 404
     assert admin_api.delete("/api/schedules/999").status_code == 404
     assert viewer_api.get("/api/schedules/999/runs").status_code == 404
@@ -200,17 +211,17 @@ def test_runs_are_listed_newest_first_and_limited(viewer_api: APIClient) -> None
     body = viewer_api.get(f"/api/schedules/{schedule.pk}/runs?limit=3").json()
     assert body["schedule_id"] == schedule.pk
     assert body["ticker"] == "NVDA"
-    assert body["count"] == 3
+    assert body["count"] == body["total_count"] == 3
     assert [r["id"] for r in body["runs"]] == [runs[4].pk, runs[3].pk, runs[2].pk]
     assert body["runs"][0]["status"] == "success"
     assert len(viewer_api.get(f"/api/schedules/{schedule.pk}/runs").json()["runs"]) == 5
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "abc", "501"])
-def test_a_bad_runs_limit_is_a_400(viewer_api: APIClient, limit: str) -> None:
+def test_a_bad_runs_limit_is_a_422(viewer_api: APIClient, limit: str) -> None:
     schedule = ScheduleFactory()
     response = viewer_api.get(f"/api/schedules/{schedule.pk}/runs?limit={limit}")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["detail"].startswith("limit:")
 
 
@@ -245,10 +256,9 @@ def test_an_update_is_validated_like_a_create(admin_api: APIClient) -> None:
     ScheduleFactory(ticker="MSFT")
     schedule = ScheduleFactory(ticker="AAPL", interval_minutes=60)
     url = f"/api/schedules/{schedule.pk}"
-    assert admin_api.patch(url, {"ticker": "msft"}, format="json").json() == {
-        "detail": "A schedule for MSFT already exists."
-    }
-    assert admin_api.patch(url, {"interval_minutes": 5}, format="json").status_code == 400
+    response = admin_api.patch(url, {"ticker": "msft"}, format="json")
+    assert (response.status_code, response.json()) == (409, {"detail": "A schedule for MSFT already exists."})
+    assert admin_api.patch(url, {"interval_minutes": 5}, format="json").status_code == 422
     assert admin_api.patch(url, {"agents": "nope"}, format="json").status_code == 400
     assert admin_api.patch(url, {"ticker": "not a ticker"}, format="json").status_code == 400
     # Keeping its own ticker is not a duplicate.
@@ -257,12 +267,22 @@ def test_an_update_is_validated_like_a_create(admin_api: APIClient) -> None:
     assert (schedule.ticker, schedule.interval_minutes) == ("AAPL", 90)
 
 
-def test_delete_returns_the_deleted_id_and_removes_the_runs(admin_api: APIClient) -> None:
+def test_an_empty_update_is_a_400(admin_api: APIClient) -> None:
+    schedule = ScheduleFactory(ticker="AAPL", interval_minutes=60)
+    response = admin_api.put(f"/api/schedules/{schedule.pk}", {}, format="json")
+    assert (response.status_code, response.json()) == (400, {"detail": "No fields to update"})
+
+
+def test_delete_says_so_and_removes_the_runs(admin_api: APIClient) -> None:
     schedule = ScheduleFactory()
     ScheduleRunFactory(schedule=schedule)
     response = admin_api.delete(f"/api/schedules/{schedule.pk}")
     assert response.status_code == 200
-    assert response.json() == {"deleted_id": schedule.pk}
+    assert response.json() == {
+        "success": True,
+        "message": f"Schedule {schedule.pk} deleted",
+        "deleted_id": schedule.pk,
+    }
     assert not Schedule.objects.exists()
     assert not ScheduleRun.objects.exists()
 

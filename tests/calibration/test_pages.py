@@ -108,7 +108,7 @@ def test_net_return_left_out_by_flag_is_labelled_not_hidden(client_for: Any, vie
 def test_a_bad_window_is_a_400_with_the_message(client_for: Any, viewer: Any) -> None:
     response = client_for(viewer).get("/history/?window_days=0")
     assert response.status_code == 400
-    assert "window_days must be a whole number of days from 1 to 3650." in response.content.decode()
+    assert "window_days must be a whole number of days from 30 to 365." in response.content.decode()
 
 
 # --- History: the per-ticker table -----------------------------------------------------------
@@ -136,7 +136,7 @@ def test_the_history_table_lists_a_tickers_calls_and_links_the_csv(client_for: A
     page = response.content.decode()
     assert rows_of(page) == 3
     assert "1–3 of 3 calls of AAPL" in page
-    assert 'href="/api/analysis/AAPL/export/csv"' in page
+    assert 'href="/api/analysis/AAPL/history/export/csv"' in page
 
 
 @pytest.mark.usefixtures("calls")
@@ -144,9 +144,10 @@ def test_the_detailed_filters_narrow_the_table_and_the_csv_link(client_for: Any,
     client = client_for(viewer)
     page = client.get("/history/?ticker=AAPL&recommendation=buy&regime=risk_off").content.decode()
     assert rows_of(page) == 1
-    assert 'href="/api/analysis/AAPL/export/csv?recommendation=buy&amp;regime=risk_off"' in page
+    assert 'href="/api/analysis/AAPL/history/export/csv?recommendation=buy&amp;regime=risk_off"' in page
     # The link really exports the same rows.
-    csv = client.get("/api/analysis/AAPL/export/csv?recommendation=buy&regime=risk_off").content.decode()
+    csv = client.get("/api/analysis/AAPL/history/export/csv", {"recommendation": "buy", "regime": "risk_off"})
+    csv = csv.content.decode()
     assert len(csv.strip().splitlines()) == 2  # header + one row
     page = client.get("/history/?ticker=AAPL&start_date=2025-06-05&end_date=2025-06-10").content.decode()
     assert rows_of(page) == 1

@@ -1,4 +1,4 @@
-"""Holdings CRUD over the JSON API: valuation from the provider, validation as clear 400s."""
+"""Holdings CRUD over the JSON API: valuation from the provider, validation as clear 400s and 422s."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def _demo_close(ticker: str) -> tuple[float, dt.date]:
 def test_it_values_an_omitted_market_value_at_the_providers_latest_close(api: APIClient) -> None:
     response = api.post(URL, {"ticker": "aapl", "shares": 10}, format="json")
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 200, response.json()
     body = response.json()
     close, session = _demo_close("AAPL")
     assert body["ticker"] == "AAPL"
@@ -69,7 +69,7 @@ def test_it_keeps_an_entered_market_value_sector_and_beta(api: APIClient) -> Non
         format="json",
     )
 
-    assert response.status_code == 201
+    assert response.status_code == 200
     body = response.json()
     assert (body["market_value"], body["market_value_source"]) == (2000, "given")
     assert (body["sector"], body["sector_source"]) == ("Software", "given")
@@ -80,7 +80,7 @@ def test_it_keeps_an_entered_market_value_sector_and_beta(api: APIClient) -> Non
 def test_it_falls_back_to_average_cost_when_the_provider_has_no_price(api: APIClient, csv_dir: Path) -> None:
     response = api.post(URL, {"ticker": "ZZZZ", "shares": 4, "avg_cost": 25.5}, format="json")
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 200, response.json()
     body = response.json()
     assert body["market_value"] == 102.0
     assert body["market_value_source"] == "avg_cost"
@@ -114,7 +114,7 @@ def test_it_uses_a_csv_file_when_there_is_one(api: APIClient, csv_dir: Path) -> 
     )
     response = api.post(URL, {"ticker": "ACME", "shares": 8, "avg_cost": 3}, format="json")
 
-    assert response.status_code == 201, response.json()
+    assert response.status_code == 200, response.json()
     body = response.json()
     assert body["market_value_source"] == "provider_close"
     assert body["market_value"] == 90.0
@@ -122,44 +122,89 @@ def test_it_uses_a_csv_file_when_there_is_one(api: APIClient, csv_dir: Path) -> 
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "status", "message"),
     [
-        ({"shares": 10}, "A ticker is required, e.g. AAPL or BRK.B."),
-        ({"ticker": "12$", "shares": 10}, "'12$' is not a US equity ticker"),
-        ({"ticker": "AAPL"}, "shares is required: the number of shares held, above 0."),
-        ({"ticker": "AAPL", "shares": 0}, "shares must be above 0; got 0."),
-        ({"ticker": "AAPL", "shares": -3}, "shares must be above 0; got -3."),
-        ({"ticker": "AAPL", "shares": "ten"}, "shares must be a number; got 'ten'."),
-        ({"ticker": "AAPL", "shares": True}, "shares must be a number; got True."),
-        ({"ticker": "AAPL", "shares": "nan"}, "shares must be a finite number"),
-        ({"ticker": "AAPL", "shares": [1]}, "shares must be a number"),
-        ({"ticker": "AAPL", "shares": 10**400}, "shares must be a finite number"),
-        ({"ticker": "AAPL", "shares": 1e300}, "shares must be at most 1,000,000,000,000"),
-        ({"ticker": "AAPL", "shares": 1, "market_value": 1e300}, "market_value must be at most"),
-        ({"ticker": "AAPL", "shares": 1, "avg_cost": "1e400"}, "avg_cost must be a finite number"),
-        ({"ticker": "AAPL", "shares": 1, "beta": 5.5}, "beta must be from 0 to 5 when given; got 5.5."),
-        ({"ticker": "AAPL", "shares": 1, "beta": -0.2}, "beta must be from 0 to 5 when given; got -0.2."),
-        ({"ticker": "AAPL", "shares": 1, "avg_cost": 0}, "avg_cost must be above 0 when given; got 0."),
-        ({"ticker": "AAPL", "shares": 1, "market_value": -1}, "market_value must be 0 or more when given"),
-        ({"ticker": "AAPL", "shares": 1, "sector": 12}, "sector must be text; got 12."),
-        ({"ticker": "AAPL", "shares": 1, "sector": "x" * 65}, "sector must be at most 64 characters."),
-        ({"ticker": "AAPL", "shares": 1, "qty": 2}, "Unknown holding field: qty. Allowed: ticker, shares"),
+        # Bounds and types the earlier request body declared: 422.
+        ({"shares": 10}, 422, "A ticker is required, e.g. AAPL or BRK.B."),
+        ({"ticker": "TOOLONG", "shares": 10}, 422, "ticker must be at most 5 letters"),
+        ({"ticker": 12, "shares": 10}, 422, "ticker must be text"),
+        ({"ticker": "AAPL"}, 422, "shares is required: the number of shares held, 0 or more."),
+        ({"ticker": "AAPL", "shares": -3}, 422, "shares must be 0 or more; got -3."),
+        ({"ticker": "AAPL", "shares": "ten"}, 422, "shares must be a number; got 'ten'."),
+        ({"ticker": "AAPL", "shares": True}, 422, "shares must be a number; got True."),
+        ({"ticker": "AAPL", "shares": "nan"}, 422, "shares must be a finite number"),
+        ({"ticker": "AAPL", "shares": [1]}, 422, "shares must be a number"),
+        ({"ticker": "AAPL", "shares": 10**400}, 422, "shares must be a finite number"),
+        ({"ticker": "AAPL", "shares": 1, "avg_cost": "1e400"}, 422, "avg_cost must be a finite number"),
+        (
+            {"ticker": "AAPL", "shares": 1, "avg_cost": -1},
+            422,
+            "avg_cost must be 0 or more when given; got -1.",
+        ),
+        (
+            {"ticker": "AAPL", "shares": 1, "market_value": -1},
+            422,
+            "market_value must be 0 or more when given",
+        ),
+        ({"ticker": "AAPL", "shares": 1, "sector": 12}, 422, "sector must be text; got 12."),
+        ({"ticker": "AAPL", "shares": 1, "sector": "x" * 101}, 422, "sector must be at most 64 characters."),
+        # This project's own checks: 400.
+        ({"ticker": "12$", "shares": 10}, 400, "Invalid ticker symbol format: use 1-5 letters"),
+        ({"ticker": "A1", "shares": 10}, 400, "Invalid ticker symbol format"),
+        ({"ticker": "AAPL", "shares": 1e300}, 400, "shares must be at most 1,000,000,000,000"),
+        ({"ticker": "AAPL", "shares": 1, "market_value": 1e300}, 400, "market_value must be at most"),
+        ({"ticker": "AAPL", "shares": 1, "beta": 5.5}, 400, "beta must be from 0 to 5 when given; got 5.5."),
+        (
+            {"ticker": "AAPL", "shares": 1, "beta": -0.2},
+            400,
+            "beta must be from 0 to 5 when given; got -0.2.",
+        ),
+        ({"ticker": "AAPL", "shares": 1, "sector": "x" * 65}, 400, "sector must be at most 64 characters."),
+        (
+            {"ticker": "AAPL", "shares": 1, "qty": 2},
+            400,
+            "Unknown holding field: qty. Allowed: ticker, shares",
+        ),
     ],
 )
-def test_it_refuses_bad_input_with_a_clear_400(api: APIClient, body: dict, message: str) -> None:
+def test_it_refuses_bad_input_with_a_clear_message(
+    api: APIClient, body: dict, status: int, message: str
+) -> None:
     response = api.post(URL, body, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.json()["detail"]
     assert not PortfolioHolding.objects.exists()
+
+
+def test_it_accepts_zero_shares_and_a_zero_average_cost_as_the_earlier_api_did(api: APIClient) -> None:
+    response = api.post(URL, {"ticker": "AAPL", "shares": 0, "avg_cost": 0, "market_value": 0}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["shares"], response.json()["avg_cost"]) == (0, 0)
+
+
+def test_it_accepts_share_classes_of_any_length(api: APIClient) -> None:
+    for raw, ticker in (("brk-b", "BRK.B"), ("GOOGL.A", "GOOGL.A")):
+        response = api.post(URL, {"ticker": raw, "shares": 1, "market_value": 10}, format="json")
+        assert (response.status_code, response.json()["ticker"]) == (200, ticker)
+
+
+def test_it_ignores_the_read_only_keys_a_client_echoes_back(api: APIClient) -> None:
+    created = api.post(URL, {"ticker": "MSFT", "shares": 5, "market_value": 2000}, format="json").json()
+
+    response = api.put(f"{URL}/{created['id']}", {**created, "shares": 6}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["id"], response.json()["shares"]) == (created["id"], 6)
 
 
 def test_it_refuses_a_second_holding_of_the_same_ticker(api: APIClient) -> None:
     PortfolioHoldingFactory(ticker="AAPL")
     response = api.post(URL, {"ticker": "aapl", "shares": 1, "market_value": 100}, format="json")
 
-    assert response.status_code == 400
-    assert response.json() == {"detail": "AAPL is already held; edit that holding."}
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Holding for AAPL already exists"}
 
 
 @pytest.mark.parametrize(
@@ -171,7 +216,7 @@ def test_it_answers_a_body_that_is_not_a_json_object_with_a_4xx(
 ) -> None:
     response = api.post(URL, raw, content_type=content_type)
 
-    assert response.status_code in (400, 415)
+    assert response.status_code in (400, 415, 422)
     assert "detail" in response.json()
 
 
@@ -180,13 +225,13 @@ def test_it_lists_and_reads_holdings(api: APIClient) -> None:
     PortfolioHoldingFactory(ticker="AAPL")
 
     listing = api.get(URL).json()
-    assert listing["count"] == 2
+    assert listing["total_count"] == listing["count"] == 2
     assert [h["ticker"] for h in listing["holdings"]] == ["AAPL", "MSFT"]
     # A row the earlier system wrote has no recorded source, and says so.
     one = api.get(f"{URL}/{first.pk}").json()
     assert one["market_value_source"] is None
     assert "not recorded" in one["market_value_note"]
-    assert api.get(f"{URL}/999999").json() == {"detail": "No holding with id 999999."}
+    assert api.get(f"{URL}/999999").json() == {"detail": "Holding 999999 not found"}
     assert api.get(f"{URL}/999999").status_code == 404
 
 
@@ -233,10 +278,10 @@ def test_clearing_sector_and_beta_fills_them_from_the_provider(api: APIClient) -
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [
-        ({}, 400, "Nothing to update: send one or more of ticker, shares"),
-        ({"shares": 0}, 400, "shares must be above 0; got 0."),
+        ({}, 400, "No fields to update"),
+        ({"shares": -1}, 422, "shares must be 0 or more; got -1."),
         ({"beta": 9}, 400, "beta must be from 0 to 5 when given; got 9."),
-        ({"ticker": "MSFT"}, 400, "MSFT is already held; edit that holding."),
+        ({"ticker": "MSFT"}, 409, "Ticker already exists in holdings: MSFT is held; edit that holding."),
         ({"colour": "red"}, 400, "Unknown holding field: colour."),
     ],
 )
@@ -255,7 +300,7 @@ def test_it_refuses_a_bad_update(api: APIClient, body: dict, status: int, messag
 def test_updating_a_missing_holding_is_a_404(api: APIClient) -> None:
     response = api.put(f"{URL}/424242", {"shares": 1}, format="json")
     assert response.status_code == 404
-    assert response.json() == {"detail": "No holding with id 424242."}
+    assert response.json() == {"detail": "Holding 424242 not found"}
 
 
 def test_it_deletes_a_holding(api: APIClient) -> None:
@@ -264,6 +309,6 @@ def test_it_deletes_a_holding(api: APIClient) -> None:
     response = api.delete(f"{URL}/{holding.pk}")
 
     assert response.status_code == 200
-    assert response.json() == {"deleted_id": holding.pk}
+    assert response.json() == {"success": True, "deleted_id": holding.pk}
     assert not PortfolioHolding.objects.exists()
     assert api.delete(f"{URL}/{holding.pk}").status_code == 404

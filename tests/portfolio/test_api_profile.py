@@ -1,4 +1,4 @@
-"""PUT /api/portfolio/profile: partial updates, ranges from the earlier system, clear 400s."""
+"""PUT /api/portfolio/profile: partial updates, ranges from the earlier system, clear 400s and 422s."""
 
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ def api(pm: Any) -> APIClient:
 
 def test_it_starts_from_the_earlier_systems_defaults(api: APIClient) -> None:
     body = api.get(URL).json()
-    assert {k: body[k] for k in body if k != "updated_at"} == {
+    assert body["created_at"] and body["updated_at"]
+    assert {k: body[k] for k in body if k not in ("created_at", "updated_at")} == {
+        "id": 1,
         "name": "Primary",
         "base_currency": "USD",
         "max_position_pct": 0.10,
@@ -71,45 +73,60 @@ FRACTION_MESSAGE = "must be a fraction above 0 and at most 1 (0.10 means 10 %)"
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "status", "message"),
     [
-        ({"max_position_pct": 0}, f"max_position_pct {FRACTION_MESSAGE}; got 0."),
-        ({"max_position_pct": 10}, f"max_position_pct {FRACTION_MESSAGE}; got 10."),
-        ({"max_sector_pct": 1.5}, f"max_sector_pct {FRACTION_MESSAGE}; got 1.5."),
-        ({"risk_budget_pct": -0.1}, f"risk_budget_pct {FRACTION_MESSAGE}; got -0.1."),
-        ({"max_turnover_pct": 2}, f"max_turnover_pct {FRACTION_MESSAGE}; got 2."),
-        ({"max_turnover_pct": None}, "max_turnover_pct must be a number; got None."),
-        ({"max_position_pct": "ten"}, "max_position_pct must be a number; got 'ten'."),
-        ({"max_position_pct": "inf"}, "max_position_pct must be a finite number"),
-        ({"target_portfolio_beta": 5.01}, "target_portfolio_beta must be from 0 to 5; got 5.01."),
-        ({"target_portfolio_beta": -1}, "target_portfolio_beta must be from 0 to 5; got -1."),
-        ({"default_transaction_cost_bps": 501}, "must be from 0 to 500 basis points; got 501."),
-        ({"default_transaction_cost_bps": -1}, "must be from 0 to 500 basis points; got -1."),
-        ({"name": ""}, "name must be text of 1 to 100 characters."),
-        ({"name": "x" * 101}, "name must be text of 1 to 100 characters."),
-        ({"base_currency": "US"}, "base_currency must be a three-letter code such as USD; got 'US'."),
-        ({"leverage": 2}, "Unknown profile field: leverage. Allowed: name, base_currency"),
-        ({"id": 2, "max_position_pct": 0.1}, "Unknown profile field: id."),
-        ({}, "Nothing to update: send one or more of name, base_currency"),
+        # Bounds and types the earlier request body declared: 422.
+        ({"max_position_pct": 10}, 422, f"max_position_pct {FRACTION_MESSAGE}; got 10."),
+        ({"max_sector_pct": 1.5}, 422, f"max_sector_pct {FRACTION_MESSAGE}; got 1.5."),
+        ({"risk_budget_pct": -0.1}, 422, f"risk_budget_pct {FRACTION_MESSAGE}; got -0.1."),
+        ({"max_turnover_pct": 2}, 422, f"max_turnover_pct {FRACTION_MESSAGE}; got 2."),
+        ({"max_position_pct": "ten"}, 422, "max_position_pct must be a number; got 'ten'."),
+        ({"max_position_pct": "inf"}, 422, "max_position_pct must be a finite number"),
+        ({"target_portfolio_beta": 5.01}, 422, "target_portfolio_beta must be from 0 to 5; got 5.01."),
+        ({"target_portfolio_beta": -1}, 422, "target_portfolio_beta must be from 0 to 5; got -1."),
+        ({"default_transaction_cost_bps": 501}, 422, "must be from 0 to 500 basis points; got 501."),
+        ({"default_transaction_cost_bps": -1}, 422, "must be from 0 to 500 basis points; got -1."),
+        ({"name": ""}, 422, "name must be text of 1 to 100 characters."),
+        ({"name": "x" * 101}, 422, "name must be text of 1 to 100 characters."),
+        ({"base_currency": "US"}, 422, "base_currency must be a three-letter code such as USD; got 'US'."),
+        # This project's own checks, and an empty update: 400.
+        ({"max_position_pct": 0}, 400, f"max_position_pct {FRACTION_MESSAGE}; got 0."),
+        ({"base_currency": "U$D"}, 400, "base_currency must be a three-letter code such as USD; got 'U$D'."),
+        ({"leverage": 2}, 400, "Unknown profile field: leverage. Allowed: name, base_currency"),
+        ({}, 400, "No fields to update"),
+        # null means "leave it as it is", as in the earlier API: nothing left to update.
+        ({"max_turnover_pct": None}, 400, "No fields to update"),
     ],
 )
-def test_it_refuses_bad_input_with_a_clear_400(api: APIClient, body: dict, message: str) -> None:
+def test_it_refuses_bad_input_with_a_clear_message(
+    api: APIClient, body: dict, status: int, message: str
+) -> None:
     response = api.put(URL, body, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in response.json()["detail"]
     profile = PortfolioProfile.objects.filter(id=1).first() or PortfolioProfile()
     assert (profile.max_position_pct, profile.name) == (0.10, "Primary")
 
 
+def test_it_ignores_the_read_only_keys_a_client_echoes_back(api: APIClient) -> None:
+    profile = api.get(URL).json()
+
+    response = api.put(URL, {**profile, "max_position_pct": 0.2, "risk_budget_pct": None}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert (response.json()["id"], response.json()["max_position_pct"]) == (1, 0.2)
+    assert response.json()["risk_budget_pct"] == 1.0
+
+
 def test_one_bad_field_changes_nothing(api: APIClient) -> None:
     response = api.put(URL, {"max_position_pct": 0.05, "max_sector_pct": 3}, format="json")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert (PortfolioProfile.objects.filter(id=1).first() or PortfolioProfile()).max_position_pct == 0.10
 
 
-def test_a_body_that_is_not_an_object_is_a_400(api: APIClient) -> None:
+def test_a_body_that_is_not_an_object_is_a_422(api: APIClient) -> None:
     response = api.put(URL, "[0.1]", content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json() == {"detail": "The body must be a JSON object of field names and values."}

@@ -101,7 +101,7 @@ def test_a_pm_adds_a_holding_valued_from_the_provider(pm_client: Client) -> None
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"ticker": "AAPL", "shares": "0"}, "shares must be above 0; got &#x27;0&#x27;."),
+        ({"ticker": "AAPL", "shares": "-1"}, "shares must be 0 or more; got &#x27;-1&#x27;."),
         ({"ticker": "AAPL", "shares": ""}, "shares is required"),
         ({"ticker": "", "shares": "3"}, "A ticker is required, e.g. AAPL or BRK.B."),
         ({"ticker": "AAPL", "shares": "3", "beta": "7"}, "beta must be from 0 to 5 when given"),
@@ -120,13 +120,13 @@ def test_bad_holding_input_shows_the_message_with_a_400(pm_client: Client, data:
     assert not PortfolioHolding.objects.exists()
 
 
-def test_adding_a_ticker_already_held_is_a_400(pm_client: Client) -> None:
+def test_adding_a_ticker_already_held_is_a_409(pm_client: Client) -> None:
     PortfolioHoldingFactory(ticker="AAPL")
 
     response = pm_client.post("/portfolio/holdings", {"ticker": "AAPL", "shares": "1", "market_value": "10"})
 
-    assert response.status_code == 400
-    assert "AAPL is already held; edit that holding." in response.content.decode()
+    assert response.status_code == 409
+    assert "Holding for AAPL already exists" in response.content.decode()
 
 
 def test_a_pm_edits_a_holding(pm_client: Client) -> None:
@@ -149,7 +149,7 @@ def test_a_bad_edit_shows_the_message_with_a_400(pm_client: Client) -> None:
     response = pm_client.post(f"/portfolio/holdings/{holding.pk}/edit", {"ticker": "MSFT", "shares": "-1"})
 
     assert response.status_code == 400
-    assert "shares must be above 0" in response.content.decode()
+    assert "shares must be 0 or more" in response.content.decode()
     holding.refresh_from_db()
     assert holding.shares == 10
 
@@ -158,7 +158,7 @@ def test_editing_or_deleting_a_missing_holding_is_a_404(pm_client: Client) -> No
     assert pm_client.post("/portfolio/holdings/999/edit", {"shares": "1"}).status_code == 404
     response = pm_client.post("/portfolio/holdings/999/delete")
     assert response.status_code == 404
-    assert "No holding with id 999." in response.content.decode()
+    assert "Holding 999 not found" in response.content.decode()
 
 
 def test_a_pm_deletes_a_holding(pm_client: Client) -> None:

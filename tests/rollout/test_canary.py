@@ -76,7 +76,7 @@ def test_it_checks_alert_crud_on_a_throwaway_ticker_and_leaves_nothing_behind(
     if alerts_v2:
         assert "created and read back ev_above" in v2_detail
     else:
-        assert "refused with 400 naming the flag" in v2_detail
+        assert "refused with 400 leaving it out of the valid rule types" in v2_detail
     assert code == (0 if checks["stage_b_gate"]["passed"] else 1)
     assert list(AlertRule.objects.values_list("pk", flat=True)) == [kept.pk]
 
@@ -94,6 +94,8 @@ def test_it_passes_stage_d(server_url: str, token: str) -> None:
 
 def test_it_runs_stage_c_watchlist_sse_against_sequential_analyses(server_url: str, token: str) -> None:
     set_flag("WATCHLIST_RANKING_ENABLED", True)
+    # Only analyses that carry a signal contract are ranked (as in the earlier API).
+    set_flag("SIGNAL_CONTRACT_V2_ENABLED", True)
     code, output = run_canary(
         "--base-url", server_url, "--stage", "stage_c", "--token", token,
         "--stage-c-tickers", "AAPL,MSFT", "--stage-c-agents", "market,technical",

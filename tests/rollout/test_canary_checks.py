@@ -41,10 +41,19 @@ def run(stage: str, handler: Handler, options: CanaryOptions | None = None) -> d
 class AlertServer:
     """Alert endpoints of a deployment whose read-back of a new rule breaks."""
 
-    def __init__(self, *, read_back: int = 500, alerts_v2: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        read_back: int = 500,
+        alerts_v2: bool = True,
+        refusal: str | None = None,
+        create_status: int = 200,
+    ) -> None:
         self.rules: dict[int, dict[str, Any]] = {}
         self.read_back = read_back
         self.alerts_v2 = alerts_v2
+        self.refusal = refusal  # the 400 detail for a v2 type, or None to accept it
+        self.create_status = create_status
         self.deleted: list[int] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -54,8 +63,11 @@ class AlertServer:
             return httpx.Response(200, json=status_payload({"ALERTS_V2_ENABLED": self.alerts_v2}))
         if path == "/api/alerts" and request.method == "POST":
             rule_id = len(self.rules) + len(self.deleted) + 1
-            self.rules[rule_id] = {"id": rule_id, **json.loads(request.content)}
-            return httpx.Response(201, json=self.rules[rule_id])
+            body = json.loads(request.content)
+            if self.refusal is not None and body["rule_type"] == "ev_above":
+                return httpx.Response(400, json={"detail": self.refusal})
+            self.rules[rule_id] = {"id": rule_id, "threshold": None, "enabled": True, **body}
+            return httpx.Response(self.create_status, json=self.rules[rule_id])
         if path == "/api/alerts":
             ticker = request.url.params["ticker"]
             return httpx.Response(
@@ -65,7 +77,7 @@ class AlertServer:
         if request.method == "DELETE":
             del self.rules[rule_id]
             self.deleted.append(rule_id)
-            return httpx.Response(200, json={"deleted_id": rule_id})
+            return httpx.Response(200, json={"success": True, "deleted_id": rule_id})
         if self.read_back != 200:
             return httpx.Response(self.read_back, json={"detail": "Internal server error."})
         return httpx.Response(200, json=self.rules[rule_id])
@@ -90,6 +102,35 @@ def test_it_fails_when_a_v2_rule_is_accepted_with_the_flag_off_and_still_cleans_
     assert "yet a v2 ev_above rule was accepted" in results["alert_v2_rule_crud"].detail
     assert results["alert_cleanup"].passed
     assert server.rules == {}
+
+
+LEGACY_ONLY = (
+    "Invalid rule_type. Valid: confidence_above, confidence_below, recommendation_change, "
+    "score_above, score_below"
+)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "passes"),
+    [
+        (LEGACY_ONLY, True),
+        (LEGACY_ONLY + ", ev_above", False),  # refused, yet listed as valid: not the flag's refusal
+        ("Something else went wrong", False),
+    ],
+)
+def test_with_the_flag_off_a_v2_rule_must_be_refused_as_not_valid_now(refusal: str, passes: bool) -> None:
+    server = AlertServer(read_back=200, alerts_v2=False, refusal=refusal)
+    results = run("stage_b", server)
+    assert results["alert_legacy_rule_crud"].passed
+    assert results["alert_v2_rule_crud"].passed is passes, results["alert_v2_rule_crud"].detail
+    assert results["alert_cleanup"].passed
+
+
+def test_a_create_answering_201_fails_as_the_earlier_clients_would() -> None:
+    server = AlertServer(read_back=200, create_status=201)
+    results = run("stage_b", server)
+    assert not results["alert_legacy_rule_crud"].passed
+    assert "POST /api/alerts → 201" in results["alert_legacy_rule_crud"].detail
 
 
 def test_it_names_the_failing_gate_checks_and_a_wrong_stage_a_posture() -> None:
@@ -141,12 +182,14 @@ class WatchlistServer:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path, method = request.url.path, request.method
         if path == "/api/rollout/phase7/status":
-            return httpx.Response(200, json=status_payload({"WATCHLIST_RANKING_ENABLED": self.ranking}))
+            posture = {"WATCHLIST_RANKING_ENABLED": self.ranking, "SIGNAL_CONTRACT_V2_ENABLED": True}
+            return httpx.Response(200, json=status_payload(posture))
         if path == "/api/watchlists" and method == "POST":
             assert re.fullmatch(r"canary-\d{8}-\d{6}-[0-9a-f]{6}", json.loads(request.content)["name"])
-            return httpx.Response(201, json={"id": 7, "name": "x", "tickers": []})
+            return httpx.Response(200, json={"id": 7, "name": "x", "tickers": []})
         if path == "/api/watchlists/7/tickers":
-            return httpx.Response(201, json={"id": 7})
+            ticker = json.loads(request.content)["ticker"]
+            return httpx.Response(200, json={"success": True, "ticker": ticker, "watchlist_id": 7})
         if path == "/api/watchlists/7/analyze":
             assert request.url.params["agents"] == "market,technical"
             if self.stream_status != 200:
@@ -156,7 +199,7 @@ class WatchlistServer:
             return httpx.Response(200, json={"success": True})
         if path == "/api/watchlists/7" and method == "DELETE":
             self.deleted = True
-            return httpx.Response(200, json={"deleted_id": 7})
+            return httpx.Response(200, json={"success": True, "message": "Watchlist 7 deleted"})
         if path == "/api/watchlists/7":
             return httpx.Response(404 if self.deleted else 200, json={"detail": "No watchlist with id 7."})
         raise AssertionError(f"unexpected {method} {path}")
@@ -172,7 +215,7 @@ def sse(*events: tuple[str, Any]) -> str:
 def test_it_requires_opportunities_when_ranking_is_on_and_deletes_the_watchlist() -> None:
     server = WatchlistServer(
         events=sse(
-            ("result", {"ticker": "AAPL"}), ("result", {"ticker": "MSFT"}), ("done", {"opportunities": None})
+            ("result", {"ticker": "AAPL"}), ("result", {"ticker": "MSFT"}), ("done", {"opportunities": []})
         )
     )
     results = run("stage_c", server, STAGE_C)

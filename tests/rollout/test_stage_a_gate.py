@@ -50,7 +50,9 @@ def test_it_fails_with_no_scheduled_runs_and_says_why() -> None:
         "name": "scheduled_run_success_rate",
         "passed": False,
         "actual": None,
-        "threshold": 0.99,
+        "threshold": ">= 0.99",  # the earlier API's string; the bare bound beside it
+        "threshold_value": 0.99,
+        "comparison": ">=",
         "detail": "no scheduled runs in the window",
     }
 
@@ -115,7 +117,7 @@ def test_it_fails_when_more_than_2_percent_of_scheduled_contracts_are_invalid() 
     gate = _stage_a()
     check = _check(gate, "scheduled_signal_contract_valid_coverage")
     # 50 of 52 = 96.15 %
-    assert (check["passed"], check["actual"], check["threshold"]) == (False, 0.9615, 0.98)
+    assert (check["passed"], check["actual"], check["threshold_value"]) == (False, 0.9615, 0.98)
     assert check["detail"].startswith("50 of 52 scheduled analyses")
     assert gate["passed"] is False
 
@@ -145,7 +147,7 @@ def test_it_fails_when_every_reliability_bin_is_empty() -> None:
     ReliabilityBinFactory(horizon_days=1, sample_size=0)
     gate = _stage_a()
     check = _check(gate, "reliability_non_empty_horizons")
-    assert (check["passed"], check["actual"], check["threshold"]) == (False, 0, 1)
+    assert (check["passed"], check["actual"], check["threshold"]) == (False, 0, ">= 1")
     assert gate["passed"] is False
 
 

@@ -31,7 +31,7 @@ def test_it_passes_when_every_v2_analysis_carries_a_parseable_action() -> None:
     gate = _status()["gates"]["stage_b"]
     assert gate["passed"] is True, gate
     check = _check(gate, "portfolio_action_v2_parseable_coverage")
-    assert (check["actual"], check["threshold"]) == (1.0, 0.98)
+    assert (check["actual"], check["threshold"], check["threshold_value"]) == (1.0, ">= 0.98", 0.98)
     assert check["detail"].startswith("3 of 3 v2 analyses")
 
 
@@ -70,9 +70,10 @@ def test_analyses_that_ran_with_the_optimizer_off_are_not_asked_for_an_action() 
 def test_it_fails_with_no_v2_analyses() -> None:
     make_analysis(run_kind="interactive")
     check = _check(_status()["gates"]["stage_b"], "portfolio_action_v2_parseable_coverage")
+    # 0.0 with nothing to cover, as the earlier API's coverage (clients read it as a number).
     assert (check["passed"], check["actual"], check["detail"]) == (
         False,
-        None,
+        0.0,
         "no v2 analyses in the window",
     )
 
@@ -116,11 +117,12 @@ def test_it_counts_alert_rules_by_type_and_the_legacy_ones() -> None:
     assert rules == {
         "by_type": {"ev_above": 1, "recommendation_change": 1, "regime_change": 1, "score_above": 2},
         "legacy_count": 3,
+        "v2_count": 2,
         "unknown_type_count": 0,
         "unknown_types": [],
     }
     check = _check(_status()["gates"]["stage_b"], "unknown_alert_rule_types")
-    assert (check["passed"], check["actual"], check["threshold"]) == (True, 0, 0)
+    assert (check["passed"], check["actual"], check["threshold"]) == (True, 0, "== 0")
 
 
 def test_an_unknown_rule_type_cannot_be_stored_so_the_count_is_structurally_zero() -> None:

@@ -74,13 +74,13 @@ def test_stage_c_fails_when_v2_watchlist_analyses_lack_ev(flag: Any) -> None:
     make_analysis(run_kind="watchlist", contract=valid_contract())
     make_analysis(run_kind="watchlist", contract=valid_contract(), ev_score_7d=None)
     check = _checks(_gates()["stage_c"])["watchlist_v2_ev_coverage"]
-    assert (check["passed"], check["actual"], check["threshold"]) == (False, 0.5, 0.98)
+    assert (check["passed"], check["actual"], check["threshold_value"]) == (False, 0.5, 0.98)
 
 
 def test_stage_c_fails_with_ranking_off() -> None:
     make_analysis(run_kind="watchlist", contract=valid_contract())
     check = _checks(_gates()["stage_c"])["watchlist_ranking_enabled"]
-    assert (check["passed"], check["actual"], check["threshold"]) == (False, False, True)
+    assert (check["passed"], check["actual"], check["threshold"]) == (False, False, "== true")
 
 
 def test_stage_d_follows_the_ui_flag(flag: Any) -> None:
@@ -95,7 +95,9 @@ def test_stage_d_follows_the_ui_flag(flag: Any) -> None:
             "name": "ui_pm_dashboard_enabled",
             "passed": True,
             "actual": True,
-            "threshold": True,
+            "threshold": "== true",
+            "threshold_value": True,
+            "comparison": "==",
             "detail": "UI_PM_DASHBOARD_ENABLED is on",
         }
     ]

@@ -28,6 +28,7 @@ FIVE = ("AAPL", "MSFT", "NVDA", "JPM", "XOM")
 def _events(response: httpx.Response) -> list[tuple[str, dict[str, Any]]]:
     events, name = [], None
     for line in response.iter_lines():
+        assert not line.startswith("id:"), "the earlier framing has no event ids"
         if line.startswith("event: "):
             name = line.removeprefix("event: ")
         elif line.startswith("data: "):
@@ -77,7 +78,7 @@ def test_five_tickers_stream_five_results_then_done(server_url: str, make_user: 
     results = [data for name, data in events if name == "result"]
     assert sorted(r["ticker"] for r in results) == sorted(FIVE)
     for result in results:
-        # The canonical analysis shape (as POST /api/analyze/{ticker}).
+        # The earlier per-ticker item beside the canonical analysis shape (POST /api/analyze/{ticker}).
         assert {
             "success",
             "ticker",
@@ -85,7 +86,13 @@ def test_five_tickers_stream_five_results_then_done(server_url: str, make_user: 
             "analysis",
             "agent_results",
             "analysis_schema_version",
+            "recommendation",
+            "score",
+            "confidence",
+            "duration_seconds",
+            "error",
         } <= set(result)
+        assert result["recommendation"] == result["analysis"]["recommendation"]
         assert Analysis.objects.get(pk=result["analysis_id"]).run_kind == "watchlist"
     # The whole run looks at the market as of one moment.
     assert {dt.datetime.fromisoformat(r["as_of"]) for r in results} == {parse_as_of("2025-06-13")}
@@ -94,7 +101,8 @@ def test_five_tickers_stream_five_results_then_done(server_url: str, make_user: 
     assert (done["total"], done["succeeded"], done["failed"]) == (5, 5, 0)
     assert done["concurrency"] == 4
     assert done["duration_seconds"] > 0
-    assert done["opportunities"] is None  # WATCHLIST_RANKING_ENABLED is off
+    assert (done["message"], done["ticker_count"], done["completed"]) == ("All analyses complete", 5, 5)
+    assert done["opportunities"] == []  # WATCHLIST_RANKING_ENABLED is off
     assert Analysis.objects.filter(run_kind="watchlist").count() == 5
 
 
@@ -161,7 +169,7 @@ def test_an_empty_watchlist_is_a_json_400(server_url: str, make_user: Any) -> No
     watchlist = _watchlist((), name="Nothing yet")
     response = _run(server_url, watchlist, _headers(make_user, Role.PM, "wl-empty"))
     assert response.status_code == 400
-    assert response.json() == {"detail": "Watchlist Nothing yet has no tickers yet; add one first."}
+    assert response.json() == {"detail": "Watchlist has no tickers"}
 
 
 def test_a_viewer_cannot_start_a_run(server_url: str, make_user: Any) -> None:

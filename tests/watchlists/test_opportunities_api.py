@@ -56,7 +56,7 @@ def desk() -> Watchlist:
     _v2("AAPL", 1.0, 0.6, 80.0)
     _v2("MSFT", 2.5, 0.55, 70.0)
     _v2("NVDA", 1.0, 0.7, 60.0)
-    # A v1 analysis: no EV, sorted after every v2 row; its v2 columns are ignored.
+    # A v1 analysis: no signal contract, so it is not ranked (as the earlier API); listed as unranked.
     AnalysisFactory(ticker="JPM", timestamp=NOW - dt.timedelta(hours=2), ev_score_7d=50.0, data_source="csv")
     # XOM has no analysis; an analysis of a ticker not on the list is ignored.
     _v2("TSLA", 99.0, 0.99, 99.0)
@@ -67,12 +67,21 @@ def test_it_ranks_the_latest_analysis_of_each_ticker(viewer_api: APIClient, desk
     response = viewer_api.get(f"/api/watchlists/{desk.pk}/opportunities")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"watchlist_id", "generated_at", "opportunities", "count", "missing"}
+    assert set(body) == {
+        "watchlist_id",
+        "generated_at",
+        "opportunities",
+        "total_count",
+        "count",
+        "missing",
+        "unranked",
+    }
     assert body["watchlist_id"] == desk.pk
-    assert [o["ticker"] for o in body["opportunities"]] == ["MSFT", "NVDA", "AAPL", "JPM"]
-    assert [o["rank"] for o in body["opportunities"]] == [1, 2, 3, 4]
-    assert body["count"] == 4
+    assert [o["ticker"] for o in body["opportunities"]] == ["MSFT", "NVDA", "AAPL"]
+    assert [o["rank"] for o in body["opportunities"]] == [1, 2, 3]
+    assert body["total_count"] == body["count"] == 3
     assert body["missing"] == ["XOM"]
+    assert body["unranked"] == ["JPM"]
     msft = body["opportunities"][0]
     assert tuple(msft) == OPPORTUNITY_FIELDS
     latest_msft = Analysis.objects.get(ticker="MSFT")
@@ -87,12 +96,22 @@ def test_it_ranks_the_latest_analysis_of_each_ticker(viewer_api: APIClient, desk
     assert msft["capacity_usd"] == 2_500_000.0
     assert msft["regime_label"] == "bull"
     assert msft["optimizer_action"] == "buy"
+    assert msft["recommended_action"] == "buy"
     assert msft["is_demo_data"] is True
     aapl = body["opportunities"][2]
     assert aapl["ev_score_7d"] == 1.0  # the latest, not the older 9.0
-    jpm = body["opportunities"][3]
-    assert jpm["ev_score_7d"] is None and jpm["calibration_sample_size"] is None
-    assert jpm["optimizer_action"] is None and jpm["is_demo_data"] is False
+
+
+def test_recommended_action_prefers_the_optimizers_then_the_portfolio_action(
+    viewer_api: APIClient,
+) -> None:
+    watchlist = _watchlist("Actions", ("AAPL", "MSFT", "NVDA"))
+    _v2("AAPL", 1.0, 0.6, 80.0, analysis_payload={"portfolio_action_v2": {"recommended_action": "trim"}})
+    _v2("MSFT", 2.0, 0.6, 80.0, analysis_payload={"portfolio_action": {"action": "hold"}})
+    _v2("NVDA", 3.0, 0.6, 80.0, analysis_payload={})
+    body = viewer_api.get(f"/api/watchlists/{watchlist.pk}/opportunities").json()
+    actions = {o["ticker"]: o["recommended_action"] for o in body["opportunities"]}
+    assert actions == {"AAPL": "trim", "MSFT": "hold", "NVDA": None}
 
 
 def test_it_runs_nothing(pm_api: APIClient, desk: Watchlist) -> None:
@@ -118,7 +137,7 @@ def test_filters_and_limit(viewer_api: APIClient, desk: Watchlist) -> None:
 def test_an_empty_watchlist_ranks_nothing(viewer_api: APIClient) -> None:
     watchlist = _watchlist("Empty", ())
     body = viewer_api.get(f"/api/watchlists/{watchlist.pk}/opportunities").json()
-    assert body["opportunities"] == [] and body["count"] == 0 and body["missing"] == []
+    assert body["opportunities"] == [] and body["total_count"] == 0 and body["missing"] == []
 
 
 @pytest.mark.parametrize(
@@ -137,10 +156,12 @@ def test_an_empty_watchlist_ranks_nothing(viewer_api: APIClient) -> None:
         ({"min_ev": "abc"}, "min_ev must be a number, not 'abc'."),
     ],
 )
-def test_bad_filters_are_a_400(viewer_api: APIClient, desk: Watchlist, params: dict, message: str) -> None:
+def test_filters_outside_their_bounds_are_a_422(
+    viewer_api: APIClient, desk: Watchlist, params: dict, message: str
+) -> None:
     for suffix in ("opportunities", "opportunities.csv"):
         response = viewer_api.get(f"/api/watchlists/{desk.pk}/{suffix}", params)
-        assert response.status_code == 400, suffix
+        assert response.status_code == 422, suffix
         assert response.json() == {"detail": message}
 
 
@@ -148,7 +169,7 @@ def test_blank_filters_are_ignored(viewer_api: APIClient, desk: Watchlist) -> No
     body = viewer_api.get(
         f"/api/watchlists/{desk.pk}/opportunities", {"limit": "", "min_quality": "", "min_ev": " "}
     ).json()
-    assert body["count"] == 4
+    assert body["total_count"] == 3
 
 
 def test_the_csv_export_has_the_same_rows(viewer_api: APIClient, desk: Watchlist) -> None:

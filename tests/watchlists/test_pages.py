@@ -157,19 +157,19 @@ def test_a_pm_creates_a_watchlist_and_lands_on_it(pm_client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "message"),
+    ("name", "message", "status"),
     [
-        ("", "A watchlist name is required."),
-        ("x" * 51, "A watchlist name has at most 50 characters (51 given)."),
-        ("tech", "A watchlist named Tech already exists."),
+        ("", "A watchlist name is required.", 400),
+        ("x" * 51, "A watchlist name has at most 50 characters (51 given).", 400),
+        ("tech", "Watchlist &#x27;Tech&#x27; already exists", 409),
     ],
 )
-def test_a_refused_name_shows_the_message_with_a_400(pm_client: Client, name: str, message: str) -> None:
+def test_a_refused_name_shows_the_message(pm_client: Client, name: str, message: str, status: int) -> None:
     WatchlistFactory(name="Tech")
 
     response = pm_client.post(LIST_PAGE, {"name": name})
 
-    assert response.status_code == 400
+    assert response.status_code == status
     html = response.content.decode()
     assert f'data-testid="create-error">{message}</p>' in html
     assert f'name="name" value="{name}"' in html  # the form keeps what was typed
@@ -191,15 +191,13 @@ def test_a_pm_adds_a_ticker_in_its_canonical_form(pm_client: Client) -> None:
     assert '<li data-ticker="BRK.B"><a href="/analysis/BRK.B/">BRK.B</a>' in html
 
 
-def test_a_duplicate_ticker_is_refused_with_the_apis_message(pm_client: Client) -> None:
+def test_a_ticker_already_there_is_left_as_it_is_and_said_so(pm_client: Client) -> None:
     tech = watchlist_with("AAPL")
 
-    response = pm_client.post(f"/watchlists/{tech.pk}/tickers", {"ticker": "aapl"})
+    response = pm_client.post(f"/watchlists/{tech.pk}/tickers", {"ticker": "aapl"}, follow=True)
 
-    assert response.status_code == 400
-    html = response.content.decode()
-    assert 'data-testid="ticker-error">AAPL is already on this watchlist.</p>' in html
-    assert 'name="ticker" value="aapl"' in html
+    assert response.redirect_chain == [(f"/watchlists/{tech.pk}/", 302)]
+    assert "AAPL is already on Tech." in response.content.decode()
     assert list(tech.tickers.values_list("ticker", flat=True)) == ["AAPL"]
 
 
@@ -231,7 +229,7 @@ def test_removing_a_ticker_that_is_not_there_says_so(pm_client: Client) -> None:
     response = pm_client.post(f"/watchlists/{tech.pk}/tickers/MSFT/remove")
 
     assert response.status_code == 404
-    assert "MSFT is not on this watchlist." in response.content.decode()
+    assert f"Ticker MSFT not in watchlist {tech.pk}" in response.content.decode()
 
 
 def test_a_pm_deletes_a_watchlist_and_keeps_its_analyses(pm_client: Client) -> None:
@@ -354,17 +352,17 @@ def test_filters_the_endpoint_refuses_are_shown_with_a_400(viewer_client: Client
     assert re.search(r'data-testid="csv-link" download hidden>', html)
 
 
-def test_v1_analyses_rank_after_those_with_an_ev_and_show_dashes(viewer_client: Client) -> None:
+def test_v1_analyses_are_not_ranked_and_the_page_says_which(viewer_client: Client) -> None:
     tech = watchlist_with("AAPL", "MSFT")
-    AnalysisFactory(ticker="AAPL", recommendation="HOLD")  # v1: no EV, quality or regime
+    AnalysisFactory(ticker="AAPL", recommendation="HOLD")  # v1: no signal contract
     v2_analysis("MSFT", ev=-1.0, quality=50)
 
     html = viewer_client.get(f"/watchlists/{tech.pk}/").content.decode()
 
-    assert table_tickers(html) == ["MSFT", "AAPL"]
-    row = html.split('<tr data-ticker="AAPL"', 1)[1].split("</tr>", 1)[0]
-    assert '<span class="call call-hold">HOLD</span>' in row
-    assert row.count("—") >= 5
+    assert table_tickers(html) == ["MSFT"]
+    unranked = html.split('data-testid="opps-unranked"', 1)[1].split("</p>", 1)[0]
+    assert " hidden" not in unranked.split(">", 1)[0]
+    assert "no signal contract (v1): AAPL." in unranked
 
 
 def test_no_analyses_yet_leaves_an_empty_table_with_a_hint(viewer_client: Client) -> None:

@@ -12,16 +12,19 @@ from typing import Any
 import pytest
 
 from pmresearch.errors import INTERNAL_ERROR_DETAIL, DomainError
-from watchlists.streams import watchlist_events
+from watchlists.streams import ITEM_FIELDS, watchlist_events
 
 pytestmark = pytest.mark.asyncio
 
 TICKERS = ["AAPL", "MSFT", "NVDA", "JPM", "XOM"]
 
 
-def parse(chunk: str) -> tuple[str, int, dict[str, Any]]:
-    lines = dict(line.split(": ", 1) for line in chunk.strip().split("\n"))
-    return lines["event"], int(lines["id"]), json.loads(lines["data"])
+def parse(chunk: str) -> tuple[str, dict[str, Any]]:
+    """One event, framed as the earlier API framed it: `event:`, one `data:` line, no id."""
+    assert chunk.endswith("\n\n")
+    lines = chunk.removesuffix("\n\n").split("\n")
+    assert len(lines) == 2 and lines[0].startswith("event: ") and lines[1].startswith("data: "), chunk
+    return lines[0].removeprefix("event: "), json.loads(lines[1].removeprefix("data: "))
 
 
 class StubRunner:
@@ -71,23 +74,23 @@ def stream(
     )
 
 
-async def collect(events: AsyncIterator[str]) -> list[tuple[str, int, dict[str, Any]]]:
+async def collect(events: AsyncIterator[str]) -> list[tuple[str, dict[str, Any]]]:
     return [parse(chunk) async for chunk in events]
 
 
 async def test_one_result_per_ticker_in_completion_order_then_done() -> None:
     delays = {"AAPL": 0.30, "MSFT": 0.05, "NVDA": 0.15, "JPM": 0.0, "XOM": 0.10}
     events = await collect(stream(StubRunner(delays), concurrency=5))
-    names = [name for name, _, _ in events]
+    names = [name for name, _ in events]
     assert names == ["result"] * 5 + ["done"]
-    assert [data["ticker"] for _, _, data in events[:-1]] == ["JPM", "MSFT", "XOM", "NVDA", "AAPL"]
-    assert [event_id for _, event_id, _ in events] == [1, 2, 3, 4, 5, 6]
-    assert events[0][2]["success"] is True
-    done = events[-1][2]
+    assert [data["ticker"] for _, data in events[:-1]] == ["JPM", "MSFT", "XOM", "NVDA", "AAPL"]
+    assert events[0][1]["success"] is True
+    done = events[-1][1]
+    assert (done["message"], done["ticker_count"], done["completed"]) == ("All analyses complete", 5, 5)
     assert done["watchlist_id"] == 7
     assert (done["total"], done["succeeded"], done["failed"]) == (5, 5, 0)
     assert done["concurrency"] == 5
-    assert done["opportunities"] is None
+    assert done["opportunities"] == [] and done["ranked"] is False
     assert done["duration_seconds"] >= 0.3
 
 
@@ -96,13 +99,17 @@ async def test_a_failing_ticker_is_an_error_event_and_the_rest_go_on() -> None:
         fail={"NVDA": DomainError("No market data for NVDA.", status_code=422), "JPM": RuntimeError("secret")}
     )
     events = await collect(stream(runner))
-    errors = {data["ticker"]: data for name, _, data in events if name == "error"}
-    assert errors == {
-        "NVDA": {"ticker": "NVDA", "detail": "No market data for NVDA."},
-        "JPM": {"ticker": "JPM", "detail": INTERNAL_ERROR_DETAIL},  # never the raw exception text
-    }
-    assert sorted(data["ticker"] for name, _, data in events if name == "result") == ["AAPL", "MSFT", "XOM"]
-    done = events[-1][2]
+    errors = {data["ticker"]: data for name, data in events if name == "error"}
+    assert set(errors) == {"NVDA", "JPM"}
+    for ticker, message in (("NVDA", "No market data for NVDA."), ("JPM", INTERNAL_ERROR_DETAIL)):
+        # The earlier item with nulls; the message (never raw exception text) as `error` and `detail`.
+        error = errors[ticker]
+        assert set(error) == {*ITEM_FIELDS, "detail"}
+        assert (error["success"], error["error"], error["detail"]) == (False, message, message)
+        assert error["analysis_id"] is None and error["recommendation"] is None
+        assert isinstance(error["duration_seconds"], float)
+    assert sorted(data["ticker"] for name, data in events if name == "result") == ["AAPL", "MSFT", "XOM"]
+    done = events[-1][1]
     assert (done["total"], done["succeeded"], done["failed"]) == (5, 3, 2)
 
 
@@ -116,8 +123,9 @@ async def test_a_failing_serializer_is_an_error_event() -> None:
             watchlist_id=1, tickers=["AAPL"], run=StubRunner(), serialize=broken, concurrency=2
         )
     ]
-    assert events[0] == ("error", 1, {"ticker": "AAPL", "detail": INTERNAL_ERROR_DETAIL})
-    assert events[1][2]["failed"] == 1
+    assert events[0][0] == "error"
+    assert (events[0][1]["ticker"], events[0][1]["detail"]) == ("AAPL", INTERNAL_ERROR_DETAIL)
+    assert events[1][1]["failed"] == 1
 
 
 @pytest.mark.parametrize("concurrency", [1, 2, 3])
@@ -127,14 +135,14 @@ async def test_never_more_than_the_concurrency_at_once(concurrency: int) -> None
     events = await collect(stream(runner, tickers=tickers, concurrency=concurrency))
     assert runner.peak == concurrency  # reached, never exceeded
     assert sorted(runner.calls) == sorted(tickers)
-    assert events[-1][2]["concurrency"] == concurrency
+    assert events[-1][1]["concurrency"] == concurrency
 
 
 async def test_a_concurrency_below_one_runs_one_at_a_time() -> None:
     runner = StubRunner(delay=0.01)
     events = await collect(stream(runner, concurrency=0))
     assert runner.peak == 1
-    assert events[-1][2]["concurrency"] == 1
+    assert events[-1][1]["concurrency"] == 1
 
 
 async def test_the_ranker_gets_the_successful_results() -> None:
@@ -147,7 +155,7 @@ async def test_the_ranker_gets_the_successful_results() -> None:
     runner = StubRunner(fail={"AAPL": DomainError("nope")})
     events = await collect(stream(runner, rank=rank))
     assert sorted(r["ticker"] for r in seen) == ["JPM", "MSFT", "NVDA", "XOM"]
-    assert events[-1][2]["opportunities"] == [{"rank": 1, "ticker": "MSFT"}]
+    assert events[-1][1]["opportunities"] == [{"rank": 1, "ticker": "MSFT"}]
 
 
 async def test_a_failing_ranker_still_ends_with_done() -> None:
@@ -156,8 +164,8 @@ async def test_a_failing_ranker_still_ends_with_done() -> None:
 
     events = await collect(stream(StubRunner(), rank=rank))
     assert events[-1][0] == "done"
-    assert events[-1][2]["opportunities"] is None
-    assert events[-1][2]["succeeded"] == 5
+    assert events[-1][1]["opportunities"] == [] and events[-1][1]["ranked"] is False
+    assert events[-1][1]["succeeded"] == 5
 
 
 async def test_a_disconnect_stops_new_work_and_lets_running_analyses_finish() -> None:
@@ -165,7 +173,7 @@ async def test_a_disconnect_stops_new_work_and_lets_running_analyses_finish() ->
     tickers = [f"T{i}" for i in range(12)]
     events = stream(runner, tickers=tickers, concurrency=2)
     consumed = [parse(await anext(events)) for _ in range(2)]
-    assert [name for name, _, _ in consumed] == ["result", "result"]
+    assert [name for name, _ in consumed] == ["result", "result"]
     await events.aclose()  # what the server does when the client goes away
     await asyncio.sleep(0.5)  # longer than several more rounds would take
     calls = len(runner.calls)

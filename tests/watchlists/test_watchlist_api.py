@@ -1,4 +1,4 @@
-"""/api/watchlists CRUD and tickers: shapes, every validation error (400, never 500), roles."""
+"""/api/watchlists CRUD and tickers: shapes, every validation error (400/409/422, never 500), roles."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests.factories import WatchlistFactory, WatchlistTickerFactory
+from tests.factories import AnalysisFactory, WatchlistFactory, WatchlistTickerFactory
 from watchlists.models import Watchlist, WatchlistTicker
 
 pytestmark = pytest.mark.django_db
 
-W_KEYS = {"id", "name", "tickers", "ticker_count", "created_at", "updated_at"}
+W_KEYS = {"id", "name", "tickers", "symbols", "ticker_count", "created_at", "updated_at"}
 
 
 def _watchlist(name: str = "Large caps", tickers: tuple[str, ...] = ()) -> Watchlist:
@@ -27,55 +27,67 @@ def _watchlist(name: str = "Large caps", tickers: tuple[str, ...] = ()) -> Watch
 # --- list, create, read, rename, delete ---------------------------------------------------------
 
 
-def test_list_gives_every_watchlist_with_sorted_tickers(viewer_api: APIClient) -> None:
-    _watchlist("banks", ("JPM", "BAC"))
-    _watchlist("Alpha", ("MSFT", "AAPL", "NVDA"))
+def test_list_gives_every_watchlist_newest_first_with_its_tickers(viewer_api: APIClient) -> None:
+    banks = _watchlist("banks", ("JPM", "BAC"))
+    alpha = _watchlist("Alpha", ("MSFT", "AAPL", "NVDA"))
+    Watchlist.objects.filter(pk=banks.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
     body = viewer_api.get("/api/watchlists").json()
-    assert body["count"] == 2
+    assert body["total_count"] == 2
     assert [w["name"] for w in body["watchlists"]] == ["Alpha", "banks"]
-    alpha = body["watchlists"][0]
-    assert set(alpha) == W_KEYS
-    assert alpha["tickers"] == ["AAPL", "MSFT", "NVDA"]
-    assert alpha["ticker_count"] == 3
+    first = body["watchlists"][0]
+    assert first["id"] == alpha.pk
+    assert set(first) == W_KEYS
+    # The earlier shape: [{ticker, added_at}], the newest first; ours sorted beside it.
+    assert [t["ticker"] for t in first["tickers"]] == ["NVDA", "AAPL", "MSFT"]
+    assert all(set(t) == {"ticker", "added_at"} for t in first["tickers"])
+    assert first["symbols"] == ["AAPL", "MSFT", "NVDA"]
+    assert first["ticker_count"] == 3
 
 
 def test_list_is_empty_without_watchlists(viewer_api: APIClient) -> None:
-    assert viewer_api.get("/api/watchlists").json() == {"watchlists": [], "count": 0}
+    assert viewer_api.get("/api/watchlists").json() == {"watchlists": [], "total_count": 0}
 
 
-def test_create_strips_the_name_and_answers_201_with_w(pm_api: APIClient) -> None:
+def test_create_strips_the_name_and_answers_200_with_w(pm_api: APIClient) -> None:
     response = pm_api.post("/api/watchlists", {"name": "  Large caps  "}, format="json")
-    assert response.status_code == 201
+    assert response.status_code == 200
     body = response.json()
     assert set(body) == W_KEYS
     assert body["name"] == "Large caps"
-    assert body["tickers"] == [] and body["ticker_count"] == 0
+    assert body["tickers"] == [] and body["symbols"] == [] and body["ticker_count"] == 0
     assert Watchlist.objects.get(pk=body["id"]).name == "Large caps"
 
 
 def test_a_name_of_exactly_50_characters_is_accepted(pm_api: APIClient) -> None:
     response = pm_api.post("/api/watchlists", {"name": "x" * 50}, format="json")
-    assert response.status_code == 201
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "field"),
     [
-        ({"name": ""}, "A watchlist name is required."),
-        ({"name": "   "}, "A watchlist name is required."),
-        ({}, "A watchlist name is required."),
-        ({"name": None}, "A watchlist name is required."),
-        ({"name": "x" * 51}, "A watchlist name has at most 50 characters (51 given)."),
-        ({"name": 42}, "A watchlist name must be text."),
-        ({"name": ["a"]}, "A watchlist name must be text."),
-        ({"name": "two\nlines"}, "A watchlist name cannot contain control characters or line breaks."),
-        (["name"], 'Send a JSON object like {"name": "Large caps"}.'),
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({}, "name"),
+        ({"name": None}, "name"),
+        ({"name": "x" * 51}, "name"),
+        ({"name": 42}, "name"),
+        ({"name": ["a"]}, "name"),
+        (["name"], "non_field_errors"),
     ],
 )
-def test_create_refuses_bad_names_with_a_clear_400(pm_api: APIClient, body: Any, message: str) -> None:
+def test_names_outside_the_declared_bounds_are_a_422(pm_api: APIClient, body: Any, field: str) -> None:
     response = pm_api.post("/api/watchlists", body, format="json")
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+    assert field in response.json()["errors"]
+    assert not Watchlist.objects.exists()
+
+
+def test_a_name_with_a_line_break_is_a_400(pm_api: APIClient) -> None:
+    response = pm_api.post("/api/watchlists", {"name": "two\nlines"}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"detail": message}
+    assert response.json() == {"detail": "A watchlist name cannot contain control characters or line breaks."}
     assert not Watchlist.objects.exists()
 
 
@@ -88,16 +100,32 @@ def test_malformed_json_is_a_400(pm_api: APIClient) -> None:
 def test_names_are_unique_ignoring_case(pm_api: APIClient) -> None:
     _watchlist("Large caps")
     response = pm_api.post("/api/watchlists", {"name": "LARGE CAPS "}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "A watchlist named Large caps already exists."}
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Watchlist 'Large caps' already exists"}
     assert Watchlist.objects.count() == 1
 
 
-def test_read_one(viewer_api: APIClient) -> None:
+def test_read_one_with_each_tickers_latest_analysis(viewer_api: APIClient) -> None:
     watchlist = _watchlist("Energy", ("XOM", "CVX"))
+    AnalysisFactory(ticker="XOM", timestamp=timezone.now() - dt.timedelta(days=2))
+    latest = AnalysisFactory(ticker="XOM", timestamp=timezone.now() - dt.timedelta(hours=1))
     body = viewer_api.get(f"/api/watchlists/{watchlist.pk}").json()
     assert body["id"] == watchlist.pk
-    assert body["tickers"] == ["CVX", "XOM"]
+    assert [t["ticker"] for t in body["tickers"]] == ["CVX", "XOM"]  # the newest first
+    assert body["symbols"] == ["CVX", "XOM"]
+    analyses = {item["ticker"]: item["latest_analysis"] for item in body["analyses"]}
+    assert analyses["CVX"] is None
+    assert analyses["XOM"]["id"] == latest.pk
+    assert {"confidence_score", "analysis_payload", "analysis"} <= set(analyses["XOM"])
+
+
+def test_a_non_integer_id_is_a_422(viewer_api: APIClient, pm_api: APIClient) -> None:
+    for path in ("/api/watchlists/abc", "/api/watchlists/abc/opportunities"):
+        response = viewer_api.get(path)
+        assert response.status_code == 422, path
+        assert isinstance(response.json()["detail"], str)
+    assert pm_api.delete("/api/watchlists/1x/tickers/AAPL").status_code == 422
+    assert viewer_api.get("/api/watchlists/1/no-such-thing").status_code == 404
 
 
 def test_unknown_ids_are_404_with_a_message(pm_api: APIClient) -> None:
@@ -113,15 +141,17 @@ def test_unknown_ids_are_404_with_a_message(pm_api: APIClient) -> None:
     ]:
         response = getattr(pm_api, method)(path, body, format="json")
         assert response.status_code == 404, (method, path)
-        assert response.json() == {"detail": "No watchlist with id 999."}
+        assert response.json() == {"detail": "Watchlist 999 not found"}
 
 
 def test_rename(pm_api: APIClient) -> None:
     watchlist = _watchlist("Old", ("AAPL",))
     response = pm_api.put(f"/api/watchlists/{watchlist.pk}", {"name": " New name "}, format="json")
     assert response.status_code == 200
-    assert response.json()["name"] == "New name"
-    assert response.json()["tickers"] == ["AAPL"]
+    body = response.json()
+    assert (body["success"], body["message"]) == (True, "Watchlist renamed to 'New name'")
+    assert body["watchlist"]["name"] == "New name"
+    assert body["watchlist"]["symbols"] == ["AAPL"]
     watchlist.refresh_from_db()
     assert watchlist.name == "New name"
 
@@ -130,18 +160,17 @@ def test_rename_may_change_only_the_case_of_its_own_name(pm_api: APIClient) -> N
     watchlist = _watchlist("large caps")
     response = pm_api.put(f"/api/watchlists/{watchlist.pk}", {"name": "Large Caps"}, format="json")
     assert response.status_code == 200
-    assert response.json()["name"] == "Large Caps"
+    assert response.json()["watchlist"]["name"] == "Large Caps"
 
 
 def test_rename_refuses_another_watchlists_name_and_bad_names(pm_api: APIClient) -> None:
     _watchlist("Banks")
     watchlist = _watchlist("Energy")
     response = pm_api.put(f"/api/watchlists/{watchlist.pk}", {"name": "banks"}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "A watchlist named Banks already exists."}
+    assert response.status_code == 409
+    assert response.json() == {"detail": "Watchlist 'Banks' already exists"}
     response = pm_api.put(f"/api/watchlists/{watchlist.pk}", {"name": ""}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "A watchlist name is required."}
+    assert response.status_code == 422
     watchlist.refresh_from_db()
     assert watchlist.name == "Energy"
 
@@ -150,7 +179,11 @@ def test_delete_removes_the_watchlist_and_its_tickers(pm_api: APIClient) -> None
     watchlist = _watchlist("Gone", ("AAPL", "MSFT"))
     response = pm_api.delete(f"/api/watchlists/{watchlist.pk}")
     assert response.status_code == 200
-    assert response.json() == {"deleted_id": watchlist.pk}
+    assert response.json() == {
+        "success": True,
+        "message": f"Watchlist {watchlist.pk} deleted",
+        "deleted_id": watchlist.pk,
+    }
     assert not Watchlist.objects.exists()
     assert not WatchlistTicker.objects.exists()
 
@@ -158,14 +191,20 @@ def test_delete_removes_the_watchlist_and_its_tickers(pm_api: APIClient) -> None
 # --- tickers ---------------------------------------------------------------------------------
 
 
-def test_add_a_ticker_normalises_it_and_answers_201_with_w(pm_api: APIClient) -> None:
+def test_add_a_ticker_normalises_it_and_answers_200(pm_api: APIClient) -> None:
     watchlist = _watchlist("Mixed", ("MSFT",))
     response = pm_api.post(f"/api/watchlists/{watchlist.pk}/tickers", {"ticker": " brk-b "}, format="json")
-    assert response.status_code == 201
+    assert response.status_code == 200
     body = response.json()
-    assert set(body) == W_KEYS
-    assert body["tickers"] == ["BRK.B", "MSFT"]
-    assert body["ticker_count"] == 2
+    assert {k: body[k] for k in ("success", "ticker", "watchlist_id", "changed")} == {
+        "success": True,
+        "ticker": "BRK.B",
+        "watchlist_id": watchlist.pk,
+        "changed": True,
+    }
+    assert set(body["watchlist"]) == W_KEYS
+    assert body["watchlist"]["symbols"] == ["BRK.B", "MSFT"]
+    assert body["watchlist"]["ticker_count"] == 2
 
 
 def test_adding_a_ticker_touches_updated_at(pm_api: APIClient) -> None:
@@ -176,11 +215,12 @@ def test_adding_a_ticker_touches_updated_at(pm_api: APIClient) -> None:
     assert Watchlist.objects.get(pk=watchlist.pk).updated_at > before
 
 
-def test_a_duplicate_ticker_is_refused_with_a_clear_message(pm_api: APIClient) -> None:
+def test_a_ticker_already_there_is_a_200_that_changes_nothing(pm_api: APIClient) -> None:
     watchlist = _watchlist("Dupes", ("AAPL",))
     response = pm_api.post(f"/api/watchlists/{watchlist.pk}/tickers", {"ticker": "aapl"}, format="json")
-    assert response.status_code == 400
-    assert response.json() == {"detail": "AAPL is already on this watchlist."}
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["success"], body["ticker"], body["changed"]) == (True, "AAPL", False)
     assert WatchlistTicker.objects.filter(watchlist=watchlist).count() == 1
 
 
@@ -188,23 +228,33 @@ def test_the_same_ticker_may_sit_on_two_watchlists(pm_api: APIClient) -> None:
     _watchlist("One", ("AAPL",))
     two = _watchlist("Two")
     response = pm_api.post(f"/api/watchlists/{two.pk}/tickers", {"ticker": "AAPL"}, format="json")
-    assert response.status_code == 201
+    assert response.status_code == 200
+    assert response.json()["changed"] is True
 
 
 @pytest.mark.parametrize(
-    ("body", "fragment"),
-    [
-        ({"ticker": ""}, "A ticker is required, e.g. AAPL or BRK.B."),
-        ({}, "A ticker is required, e.g. AAPL or BRK.B."),
-        ({"ticker": 12}, "A ticker is required, e.g. AAPL or BRK.B."),
-        ({"ticker": "TOOLONG"}, "'TOOLONG' is not a US equity ticker"),
-        ({"ticker": "=HYPERLINK(1)"}, "is not a US equity ticker"),
-        ("AAPL", 'Send a JSON object like {"ticker": "AAPL"}.'),
-    ],
+    "body",
+    [{"ticker": ""}, {}, {"ticker": 12}, {"ticker": "TOOLONG"}, {"ticker": "=HYPERLINK(1)"}, "AAPL"],
 )
-def test_bad_tickers_are_a_400(pm_api: APIClient, body: Any, fragment: str) -> None:
+def test_tickers_outside_the_declared_bounds_are_a_422(pm_api: APIClient, body: Any) -> None:
     watchlist = _watchlist("Strict")
     response = pm_api.post(f"/api/watchlists/{watchlist.pk}/tickers", body, format="json")
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str)
+    assert not WatchlistTicker.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("ticker", "fragment"),
+    [
+        ("AB1", "'AB1' is not a US equity ticker"),
+        ("A=B", "is not a US equity ticker"),
+        ("BRK.BBB", "BRK.BBB"),
+    ],
+)
+def test_a_bad_symbol_format_is_a_400(pm_api: APIClient, ticker: str, fragment: str) -> None:
+    watchlist = _watchlist("Strict")
+    response = pm_api.post(f"/api/watchlists/{watchlist.pk}/tickers", {"ticker": ticker}, format="json")
     assert response.status_code == 400
     assert fragment in response.json()["detail"]
     assert not WatchlistTicker.objects.exists()
@@ -214,15 +264,17 @@ def test_remove_a_ticker(pm_api: APIClient) -> None:
     watchlist = _watchlist("Trim", ("AAPL", "BRK.B", "MSFT"))
     response = pm_api.delete(f"/api/watchlists/{watchlist.pk}/tickers/brk-b")
     assert response.status_code == 200
-    assert response.json()["tickers"] == ["AAPL", "MSFT"]
-    assert response.json()["ticker_count"] == 2
+    body = response.json()
+    assert (body["success"], body["ticker"], body["watchlist_id"]) == (True, "BRK.B", watchlist.pk)
+    assert body["watchlist"]["symbols"] == ["AAPL", "MSFT"]
+    assert body["watchlist"]["ticker_count"] == 2
 
 
 def test_removing_a_ticker_not_on_the_list_is_a_404(pm_api: APIClient) -> None:
     watchlist = _watchlist("Trim", ("MSFT",))
     response = pm_api.delete(f"/api/watchlists/{watchlist.pk}/tickers/aapl")
     assert response.status_code == 404
-    assert response.json() == {"detail": "AAPL is not on this watchlist."}
+    assert response.json() == {"detail": f"Ticker AAPL not in watchlist {watchlist.pk}"}
 
 
 def test_removing_an_invalid_symbol_is_a_400(pm_api: APIClient) -> None:
@@ -236,7 +288,7 @@ def test_a_legacy_symbol_outside_todays_rules_can_still_be_removed(pm_api: APICl
     watchlist = _watchlist("Europa", ("SAP", "7203"))
     response = pm_api.delete(f"/api/watchlists/{watchlist.pk}/tickers/7203")
     assert response.status_code == 200
-    assert response.json()["tickers"] == ["SAP"]
+    assert response.json()["watchlist"]["symbols"] == ["SAP"]
 
 
 # --- roles and CSRF ----------------------------------------------------------------------------
@@ -287,7 +339,7 @@ def test_anonymous_callers_get_401(anon_api: APIClient) -> None:
 def test_an_admin_writes_too(desk_admin: Any) -> None:
     client = APIClient()
     client.force_authenticate(desk_admin)
-    assert client.post("/api/watchlists", {"name": "Admin's"}, format="json").status_code == 201
+    assert client.post("/api/watchlists", {"name": "Admin's"}, format="json").status_code == 200
 
 
 def test_session_writes_need_the_csrf_token(pm: Any) -> None:
@@ -301,4 +353,4 @@ def test_session_writes_need_the_csrf_token(pm: Any) -> None:
     accepted = client.post(
         "/api/watchlists", {"name": "With token"}, format="json", headers={"X-CSRFToken": secret}
     )
-    assert accepted.status_code == 201
+    assert accepted.status_code == 200
