@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from analysis.agents import AGENT_NAMES
+
 CRITICAL_AGENTS = ("news", "market", "fundamentals", "technical")
 
 
@@ -83,6 +85,9 @@ def with_earlier_nesting(diag: dict[str, Any]) -> dict[str, Any]:
         answered = set(directions)
         sources = out.get("sources") or {}
         fallbacks = {n: src for n, src in sources.items() if src == "demo" and n in answered}
+    # In the agents' canonical order: PostgreSQL's jsonb keeps an object's keys in an order of
+    # its own, so a stored analysis must not list them in whatever order the dict comes back.
+    fallbacks = dict(sorted(fallbacks.items(), key=lambda item: _agent_rank(item[0])))
     freshness = out.get("news_freshness_hours")
     warnings = []
     if failed:
@@ -340,3 +345,7 @@ def with_earlier_change_keys(
     out.setdefault("compared_to_analysis_id", out.get("previous_analysis_id"))
     out.setdefault("compared_to_timestamp", compared_to_timestamp)
     return out
+
+
+def _agent_rank(name: str) -> int:
+    return AGENT_NAMES.index(name) if name in AGENT_NAMES else len(AGENT_NAMES)

@@ -141,7 +141,8 @@ class AnalysisResponseSerializer(serializers.BaseSerializer):
                 "duration_seconds": result.duration_seconds,
                 "timestamp": analysis.timestamp.isoformat(),
             }
-            for result in analysis.agent_results.all()
+            # Stored in the order the agents ran; PostgreSQL returns rows unordered otherwise.
+            for result in sorted(analysis.agent_results.all(), key=lambda row: row.pk)
         }
         return {
             "success": True,

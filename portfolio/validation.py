@@ -7,10 +7,12 @@ the earlier request bodies declared (a body ticker of more than 5 characters tha
 class, `shares`/`avg_cost`/`market_value` below 0, profile fractions outside 0..1, target beta
 outside 0..5, costs outside 0..500 bps, a missing required field, a value of the wrong type) is a
 422; this project's own, stricter checks (ticker format, a limit of exactly 0, betas 0..5, the
-size caps, unknown fields) and an empty update ("No fields to update") are a 400.
+size caps) and an empty update ("No fields to update") are a 400.
 
-Keys a client reads back and sends again unchanged (`id`, timestamps, the computed keys of a
-holding) are ignored rather than refused; a `null` profile field means "leave it as it is".
+Keys this API does not take are ignored, as the earlier API ignored them, so a client that
+sends more than it must keeps working; a body with nothing but such keys is still refused ("No
+fields to update", naming them, or the required field it lacks), so a misspelt field never
+passes silently. A `null` profile field means "leave it as it is".
 """
 
 from __future__ import annotations
@@ -99,23 +101,20 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _known(
-    fields: Mapping[str, Any], allowed: tuple[str, ...], read_only: tuple[str, ...], what: str
-) -> dict:
-    """The fields without the echoed read-only keys; any other unknown key is a 400."""
-    fields = {name: value for name, value in fields.items() if name not in read_only}
-    unknown = sorted(str(name) for name in fields if name not in allowed)
-    if unknown:
-        raise DomainError(
-            f"Unknown {what} field{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
-            f"Allowed: {', '.join(allowed)}."
-        )
-    return fields
+def _known(fields: Mapping[str, Any], allowed: tuple[str, ...]) -> dict:
+    """The fields this API takes; the others (echoed read-only keys among them) are ignored."""
+    return {name: value for name, value in fields.items() if name in allowed}
 
 
-def _no_fields() -> DomainError:
-    """An empty update: 400 with the earlier API's words (the form's fields are in the schema)."""
-    return DomainError(NO_FIELDS_TO_UPDATE)
+def _no_fields(given: Mapping[str, Any], allowed: tuple[str, ...], read_only: tuple[str, ...]) -> DomainError:
+    """An empty update: 400 with the earlier API's words, then the keys it ignored, if any."""
+    ignored = sorted(str(name) for name in given if name not in allowed and name not in read_only)
+    if not ignored:
+        return DomainError(NO_FIELDS_TO_UPDATE)
+    return DomainError(
+        f"{NO_FIELDS_TO_UPDATE}: {', '.join(ignored)} {'is' if len(ignored) == 1 else 'are'} not a field "
+        f"here (fields: {', '.join(allowed)})."
+    )
 
 
 # --- the profile -----------------------------------------------------------------------------
@@ -123,10 +122,10 @@ def _no_fields() -> DomainError:
 
 def clean_profile_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     """Validated profile values (any subset of PROFILE_FIELDS; null ones left out), or DomainError."""
-    fields = _known(fields, PROFILE_FIELDS, PROFILE_READ_ONLY_FIELDS, "profile")
-    fields = {name: value for name, value in fields.items() if value is not None}
+    given = fields
+    fields = {name: value for name, value in _known(given, PROFILE_FIELDS).items() if value is not None}
     if not fields:
-        raise _no_fields()
+        raise _no_fields(given, PROFILE_FIELDS, PROFILE_READ_ONLY_FIELDS)
     values: dict[str, Any] = {}
     for name, raw in fields.items():
         if name == "name":
@@ -200,7 +199,8 @@ def clean_holding_fields(fields: Mapping[str, Any], *, partial: bool) -> dict[st
 
     On an update a null ticker or shares means "unchanged".
     """
-    fields = _known(fields, HOLDING_FIELDS, HOLDING_READ_ONLY_FIELDS, "holding")
+    given = fields
+    fields = _known(given, HOLDING_FIELDS)
     if partial:
         fields = {
             name: value
@@ -208,7 +208,7 @@ def clean_holding_fields(fields: Mapping[str, Any], *, partial: bool) -> dict[st
             if not (name in ("ticker", "shares") and value is None)
         }
         if not fields:
-            raise _no_fields()
+            raise _no_fields(given, HOLDING_FIELDS, HOLDING_READ_ONLY_FIELDS)
     values: dict[str, Any] = {}
     if "ticker" in fields or not partial:
         values["ticker"] = clean_ticker(fields.get("ticker"))

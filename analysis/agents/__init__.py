@@ -23,14 +23,15 @@ def agent_runner(name: str) -> Callable[[AgentContext], AgentOutput]:
 def resolve_agents(requested: list[str] | None) -> tuple[str, ...]:
     """Validated agent names in canonical order, dependencies added.
 
-    Raises ValueError naming the unknown agents and the valid ones.
+    Raises ValueError naming the unknown agents and the valid ones, in the earlier
+    system's words (its clients show the message as it is).
     """
     if not requested:
         return AGENT_NAMES
     cleaned = [name.strip().lower() for name in requested if name.strip()]
-    unknown = sorted(set(cleaned) - set(AGENT_NAMES))
+    unknown = list(dict.fromkeys(name for name in cleaned if name not in AGENT_NAMES))
     if unknown:
-        raise ValueError(f"Unknown agent(s): {', '.join(unknown)}. Valid agents: {', '.join(AGENT_NAMES)}.")
+        raise ValueError(f"Invalid agent names: {', '.join(unknown)}. Valid: {', '.join(sorted(AGENT_NAMES))}")
     if not cleaned:
         return AGENT_NAMES
     wanted = set(cleaned)

@@ -126,8 +126,10 @@ def test_it_rejects_unknown_agents_naming_the_valid_ones(admin_api: APIClient) -
     response = create(admin_api, ticker="AAPL", interval_minutes=60, agents="technical,astrology")
     assert response.status_code == 400
     detail = response.json()["detail"]
-    assert detail.startswith("Unknown agent(s): astrology.")
-    assert "Valid agents: news, market" in detail
+    # The earlier system's wording, valid names sorted.
+    assert detail == (
+        "Invalid agent names: astrology. Valid: fundamentals, macro, market, news, options, sentiment, technical"
+    )
 
 
 def test_it_rejects_agents_that_are_not_a_string(admin_api: APIClient) -> None:

@@ -281,7 +281,7 @@ def test_the_form_goes_through_the_same_validation_as_the_api(client_for: Any, d
         ({"ticker": "KO", "interval_minutes": "5"}, "interval_minutes must be a whole number of minutes"),
         ({"ticker": "KO", "interval_minutes": ""}, "interval_minutes must be a whole number of minutes"),
         ({"ticker": "K0!", "interval_minutes": "60"}, "is not a US equity ticker"),
-        ({"ticker": "KO", "interval_minutes": "60", "agents": ["tarot"]}, "Unknown agent(s): tarot."),
+        ({"ticker": "KO", "interval_minutes": "60", "agents": ["tarot"]}, "Invalid agent names: tarot."),
     ):
         response = client.post("/schedules/", data)
         assert response.status_code == 400, data

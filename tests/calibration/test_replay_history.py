@@ -79,7 +79,7 @@ def test_each_replayed_analysis_is_calibrated_only_with_outcomes_known_on_its_da
         (("--tickers", "AAPL", "--start", "2025-01-01", "--end", "2999-01-01"), "--end must be a past date"),
         (
             ("--tickers", "AAPL", "--start", "2025-01-01", "--end", "2025-02-01", "--agents", "tea"),
-            "Unknown agent",
+            "Invalid agent names: tea",
         ),
         (("--tickers", "AAPL", "--start", "2025-01-04", "--end", "2025-01-05"), "No trading days"),
     ],

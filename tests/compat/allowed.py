@@ -34,6 +34,12 @@ ALLOWED_DIFFERENCES: dict[str, str] = {
         "A 422 keeps its status but its `detail` is one readable string (with the field errors "
         "under `errors`), where FastAPI sent a list of pydantic error objects."
     ),
+    "stricter input checks": (
+        "A few values the earlier system stored though nothing could use them are a 400: a holding "
+        "the server cannot price that has no `avg_cost` (stored at 0 it would weigh nothing in every "
+        "exposure and sizing), a position or sector limit of exactly 0, a beta outside 0..5, a sector "
+        "name longer than its column."
+    ),
     "framework pages": (
         "Unknown routes and wrong methods answer in Django REST framework's words (`Not found.`, "
         '`Method "GET" not allowed.`) with the same status and shape; the OpenAPI document is '

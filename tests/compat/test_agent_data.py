@@ -220,3 +220,18 @@ def test_latest_technical_populated(api: Any) -> None:
 def test_latest_offline_full(api: Any) -> None:
     agents = _stored(api, "GET__api_analysis_{ticker}_latest_offline_full", "AAPL")
     assert [a["agent_type"] for a in agents] == list(AGENTS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_stream_result(api: Any) -> None:
+    # The SSE `result` carries the same agent data as the analyze response; the analysis object
+    # and the progress events are test_analyze.py's.
+    events = replay(
+        api,
+        "GET__api_analyze_{ticker}_stream",
+        ignore=("result.analysis", "result.agent_results.technical.data.error", "progress"),
+        allow_null=("result.agent_results.fundamentals.error",),
+    )
+    result = events[-1][1]
+    assert list(result["agent_results"]) == list(AGENTS)
+    _check_agent_data(result["agent_results"])

@@ -92,7 +92,12 @@ FRACTION_MESSAGE = "must be a fraction above 0 and at most 1 (0.10 means 10 %)"
         # This project's own checks, and an empty update: 400.
         ({"max_position_pct": 0}, 400, f"max_position_pct {FRACTION_MESSAGE}; got 0."),
         ({"base_currency": "U$D"}, 400, "base_currency must be a three-letter code such as USD; got 'U$D'."),
-        ({"leverage": 2}, 400, "Unknown profile field: leverage. Allowed: name, base_currency"),
+        # Keys it does not take are ignored, as the earlier API did; nothing else: nothing to update.
+        (
+            {"leverage": 2},
+            400,
+            "No fields to update: leverage is not a field here (fields: name, base_currency",
+        ),
         ({}, 400, "No fields to update"),
         # null means "leave it as it is", as in the earlier API: nothing left to update.
         ({"max_turnover_pct": None}, 400, "No fields to update"),

@@ -175,7 +175,7 @@ def test_an_unreachable_base_url_fails_every_check_without_a_traceback(tmp_path:
                 "--stage-c-agents",
                 "tarot",
             ],
-            "Unknown agent(s): tarot",
+            "Invalid agent names: tarot",
         ),
     ],
     ids=["bad-stage", "no-base-url", "bad-url", "no-token", "bad-ticker", "bad-agent"],

@@ -149,7 +149,7 @@ def test_an_agents_subset_is_honoured(server_url: str, make_user: Any) -> None:
 @pytest.mark.parametrize(
     ("query", "fragment"),
     [
-        ("?agents=tarot", "Unknown agent(s): tarot"),
+        ("?agents=tarot", "Invalid agent names: tarot"),
         ("?as_of=yesterday", "as_of must be a date as YYYY-MM-DD"),
         ("?as_of=2999-01-01", "as_of cannot be in the future."),
     ],
