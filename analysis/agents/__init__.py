@@ -31,7 +31,8 @@ def resolve_agents(requested: list[str] | None) -> tuple[str, ...]:
     cleaned = [name.strip().lower() for name in requested if name.strip()]
     unknown = list(dict.fromkeys(name for name in cleaned if name not in AGENT_NAMES))
     if unknown:
-        raise ValueError(f"Invalid agent names: {', '.join(unknown)}. Valid: {', '.join(sorted(AGENT_NAMES))}")
+        valid = ", ".join(sorted(AGENT_NAMES))
+        raise ValueError(f"Invalid agent names: {', '.join(unknown)}. Valid: {valid}")
     if not cleaned:
         return AGENT_NAMES
     wanted = set(cleaned)

@@ -128,7 +128,8 @@ def test_it_rejects_unknown_agents_naming_the_valid_ones(admin_api: APIClient) -
     detail = response.json()["detail"]
     # The earlier system's wording, valid names sorted.
     assert detail == (
-        "Invalid agent names: astrology. Valid: fundamentals, macro, market, news, options, sentiment, technical"
+        "Invalid agent names: astrology. "
+        "Valid: fundamentals, macro, market, news, options, sentiment, technical"
     )
 
 
