@@ -225,12 +225,13 @@ def evaluate_alerts(
 
     Called by `run_analysis` inside the transaction that stores the analysis. v2 rule types
     are evaluated only when `v2_enabled` (the caller resolves it for the run's kind, so a
-    scheduled run honours SCHEDULED_ALERTS_V2_ENABLED); legacy types always. Replayed history
-    (`run_kind="replay"`) raises nothing: it re-runs the past, it is not news. With no previous
+    scheduled run honours SCHEDULED_ALERTS_V2_ENABLED); legacy types always. A backdated run
+    (a replay, or one as of a past session: `analysis.backdating`) raises nothing: it re-runs
+    the past, it is not news; and `previous` is the current call before it. With no previous
     analysis nothing can cross, so nothing fires. Once the transaction commits, each
     notification is sent live to the pages (`alerts.events`); nothing is sent if it rolls back.
     """
-    if previous is None or analysis.run_kind == RunKind.REPLAY:
+    if previous is None or analysis.backdated or analysis.run_kind == RunKind.REPLAY:
         return []
     rules = AlertRule.objects.filter(ticker=analysis.ticker, enabled=True).order_by("id")
     if not v2_enabled:

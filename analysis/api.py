@@ -112,7 +112,7 @@ class AnalyzeStreamView(APIView):
 
 class LatestAnalysisView(APIView):
     @extend_schema(
-        summary="The latest stored analysis of a ticker, with its agents and sentiment factors",
+        summary="The current call of a ticker (never a replay or a run as of a past date), with its agents",
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
@@ -135,7 +135,7 @@ class HistoryView(APIView):
         limit, offset = params["limit"], params["offset"]
         if not 1 <= limit <= 100:
             raise DomainError("Limit must be between 1 and 100")
-        queryset = history_for(symbol)
+        queryset = history_for(symbol, run_kind=params.get("run_kind"))
         items = AnalysisHistoryItemSerializer(queryset[offset : offset + limit], many=True).data
         return Response(
             {
@@ -172,7 +172,7 @@ class DetailedHistoryView(APIView):
     def get(self, request: Request, ticker: str) -> Response:
         params = detailed_history_params(request.query_params)
         symbol = ticker_or_400(ticker)
-        queryset = apply_history_filters(history_for(symbol), params)
+        queryset = apply_history_filters(history_for(symbol, run_kind=params.get("run_kind")), params)
         total = queryset.count()
         offset, limit = params["offset"], params["limit"]
         page = queryset.prefetch_related("outcomes")[offset : offset + limit]
@@ -253,7 +253,7 @@ class AnalysisDetailView(APIView):
 
 
 def _exported_analysis(request: Request, ticker: str) -> Analysis:
-    """The analysis an export names: `analysis_id` (which must be the ticker's) or the latest."""
+    """The analysis an export names: `analysis_id` (which must be the ticker's) or the current call."""
     symbol = ticker_or_400(ticker)
     raw_id = request.query_params.get("analysis_id")
     if raw_id is None or raw_id == "":
@@ -271,7 +271,7 @@ def _exported_analysis(request: Request, ticker: str) -> Analysis:
 
 
 ANALYSIS_ID_PARAM = OpenApiParameter(
-    "analysis_id", int, description="A specific analysis of the ticker; default the latest"
+    "analysis_id", int, description="A specific analysis of the ticker; default the current call"
 )
 
 
@@ -307,7 +307,7 @@ class HistoryCsvExportView(APIView):
     def get(self, request: Request, ticker: str) -> HttpResponse:
         params = detailed_history_params(request.query_params)
         symbol = ticker_or_400(ticker)
-        rows = apply_history_filters(history_for(symbol), params)[
+        rows = apply_history_filters(history_for(symbol, run_kind=params.get("run_kind")), params)[
             params["offset"] : params["offset"] + params["limit"]
         ]
         filename = export_filename(symbol, "history", timezone.now())

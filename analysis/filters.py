@@ -9,9 +9,16 @@ from django.db.models.functions import Coalesce, TruncDate
 from rest_framework import serializers
 
 from analysis.market_data import NEW_YORK
-from analysis.models import Analysis, Recommendation
+from analysis.models import Analysis, Recommendation, RunKind
 
 REGIMES = ("risk_on", "transition", "risk_off")
+# `run_kind` of the history routes: one kind, or every current / every backdated run
+# (`analysis.backdating`).
+RUN_KIND_FILTERS = (*RunKind.values, "current", "backdated")
+RUN_KIND_HELP = (
+    "Only runs of this kind (interactive, watchlist, scheduled, replay), or every current or every "
+    "backdated run (a replay, or one as of a past session)."
+)
 
 
 # The earlier system's filter names, accepted beside ours: earlier name -> ours.
@@ -34,6 +41,7 @@ class HistoryQuerySerializer(serializers.Serializer):
 
     limit = serializers.IntegerField(required=False, default=10)
     offset = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000, default=0)
+    run_kind = serializers.ChoiceField(choices=RUN_KIND_FILTERS, required=False, help_text=RUN_KIND_HELP)
 
 
 class DetailedHistoryQuerySerializer(serializers.Serializer):
@@ -52,6 +60,7 @@ class DetailedHistoryQuerySerializer(serializers.Serializer):
     max_confidence = serializers.FloatField(required=False, min_value=0, max_value=1)
     min_quality = serializers.FloatField(required=False, min_value=0, max_value=100)
     regime = serializers.ChoiceField(choices=REGIMES, required=False)
+    run_kind = serializers.ChoiceField(choices=RUN_KIND_FILTERS, required=False, help_text=RUN_KIND_HELP)
     # The same filters under the earlier system's names.
     min_ev_score = serializers.FloatField(required=False, help_text="Same as min_ev.")
     max_ev_score = serializers.FloatField(required=False, help_text="Same as max_ev.")
@@ -72,6 +81,7 @@ class DetailedHistoryQuerySerializer(serializers.Serializer):
             ("recommendation", str.upper),
             ("regime", str.lower),
             ("regime_label", str.lower),
+            ("run_kind", str.lower),
         ):
             if isinstance(data.get(name), str):
                 data[name] = normalise(data[name])

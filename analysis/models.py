@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 
@@ -29,6 +30,27 @@ class RunKind(models.TextChoices):
     WATCHLIST = "watchlist"
     SCHEDULED = "scheduled"
     REPLAY = "replay"
+
+
+def market_moment() -> Coalesce:
+    """The moment an analysis looked at the market: `as_of`, or `timestamp` for legacy rows."""
+    return Coalesce("as_of", "timestamp")
+
+
+class AnalysisQuerySet(models.QuerySet):
+    """Current and backdated runs (defined in `analysis.backdating`), and their order in time."""
+
+    def current(self) -> AnalysisQuerySet:
+        """Runs that are the current call when they are the newest: not backdated."""
+        return self.filter(backdated=False)
+
+    def backdated(self) -> AnalysisQuerySet:
+        """Replays and runs as of a past session: evidence, never the current call."""
+        return self.filter(backdated=True)
+
+    def newest_market_moment_first(self) -> AnalysisQuerySet:
+        """The newest market moment first (as_of, or timestamp for legacy rows), then the newest row."""
+        return self.order_by(market_moment().desc(), F("timestamp").desc(), F("id").desc())
 
 
 class Analysis(models.Model):
@@ -61,6 +83,15 @@ class Analysis(models.Model):
     )
     run_kind = models.CharField(max_length=16, choices=RunKind.choices, null=True, blank=True)
     data_source = models.CharField(max_length=32, null=True, blank=True)
+    backdated = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text=(
+            "Replay, or as of a session earlier than the one current when it ran (analysis.backdating)."
+        ),
+    )
+
+    objects = AnalysisQuerySet.as_manager()
 
     class Meta:
         db_table = "analyses"

@@ -152,6 +152,8 @@ class AnalysisResponseSerializer(serializers.BaseSerializer):
             "timestamp": analysis.timestamp.isoformat(),
             "as_of": analysis.effective_as_of.isoformat(),
             "run_kind": analysis.run_kind,
+            # A replay or a run as of a past session: evidence, never the current call.
+            "backdated": analysis.backdated,
             "data_source": analysis.data_source,
             "is_demo_data": analysis.data_source == "demo",
             "analysis": _analysis_block(analysis),
@@ -183,6 +185,7 @@ class AnalysisHistoryItemSerializer(serializers.BaseSerializer):
             "change_summary": analysis.change_summary,
             "duration_seconds": analysis.duration_seconds,
             "run_kind": analysis.run_kind,
+            "backdated": analysis.backdated,
             "data_source": analysis.data_source,
         }
 
@@ -217,8 +220,8 @@ class StoredAnalysisSerializer(serializers.BaseSerializer):
     """A stored analysis as read back: latest, /history/detailed items, a watchlist's latest_analysis.
 
     The earlier system's row keys (`id`, `confidence_score`, `analysis_payload` and the hydrated
-    `analysis`, ...) with this project's provenance beside them (`as_of`, `run_kind`, `data_source`,
-    `is_demo_data`). Context: `detail=True` adds `agents` and `sentiment_factors` (latest);
+    `analysis`, ...) with this project's provenance beside them (`as_of`, `run_kind`, `backdated`,
+    `data_source`, `is_demo_data`). Context: `detail=True` adds `agents` and `sentiment_factors` (latest);
     `outcomes=True` adds `outcomes` when the analysis has outcome rows (/history/detailed).
     Prefetch `agent_results`, `sentiment_factors` and `outcomes` for lists.
     """
@@ -248,6 +251,7 @@ class StoredAnalysisSerializer(serializers.BaseSerializer):
             **{key: getattr(analysis, key) for key in V2_KEYS},
             "rationale_summary": analysis.rationale_summary or "",
             "run_kind": analysis.run_kind,
+            "backdated": analysis.backdated,
             "data_source": analysis.data_source,
             "is_demo_data": analysis.data_source == "demo",
             "analysis": _analysis_block(analysis),

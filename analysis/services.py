@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from alerts.services import evaluate_alerts
 from analysis.agents import AGENT_NAMES, resolve_agents
+from analysis.backdating import is_backdated
 from analysis.decision import PortfolioPosition
 from analysis.engine import (
     HISTORY_DAYS,
@@ -138,6 +139,9 @@ class RunContext:
     provider: MarketDataProvider
     market: MarketContext | None = None
     engine_processes: int = 0
+    # When the run was asked for: its analyses are backdated when their as_of session is
+    # earlier than this moment's (`analysis.backdating`), however long the run then takes.
+    requested_at: dt.datetime = field(default_factory=timezone.now)
     _bins: dict[dt.date, dict[int, list[ReliabilityBinRow]]] = field(default_factory=dict)
 
     def reliability_bins(self, as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
@@ -193,11 +197,15 @@ def run_analysis(
     on_progress: ProgressCallback | None = None,
     context: RunContext | None = None,
 ) -> Analysis:
+    # Before as_of is parsed: an analysis as of "now" is then never earlier than its request.
+    requested_at = context.requested_at if context is not None else timezone.now()
     request = parse_analysis_request(ticker=ticker, agents=agents, as_of=as_of)
     run = context or prepare_run()
     posture = run.posture
     flag_kind = FlagRunKind.SCHEDULED if run_kind == RunKind.SCHEDULED else FlagRunKind.INTERACTIVE
-    previous = previous_analysis(request.ticker, before=request.as_of)
+    backdated = is_backdated(as_of=request.as_of, created_at=requested_at, run_kind=run_kind)
+    # A current run is compared with the current call before it, never with a replay.
+    previous = previous_analysis(request.ticker, before=request.as_of, current_only=not backdated)
     position = position_view(request.ticker)
     engine_request = EngineRequest(
         ticker=request.ticker,
@@ -246,7 +254,9 @@ def run_analysis(
     if on_progress is not None:
         on_progress("saving", "", 95, "Saving the analysis")
     with write_transaction():
-        analysis = persist_analysis(result, run_kind=run_kind, transaction_cost_bps=cost_bps)
+        analysis = persist_analysis(
+            result, run_kind=run_kind, backdated=backdated, transaction_cost_bps=cost_bps
+        )
         evaluate_alerts(
             analysis=analysis,
             previous=previous,
@@ -285,15 +295,22 @@ def size_with_optimizer(result: EngineResult) -> dict[str, Any]:
 
 
 @transaction.atomic
-def persist_analysis(result: EngineResult, *, run_kind: str, transaction_cost_bps: float) -> Analysis:
+def persist_analysis(
+    result: EngineResult, *, run_kind: str, transaction_cost_bps: float, backdated: bool | None = None
+) -> Analysis:
+    """Store one engine result; `backdated` None → decided from its as_of and now."""
+    now = timezone.now()
+    if backdated is None:
+        backdated = is_backdated(as_of=result.as_of, created_at=now, run_kind=run_kind)
     payload = result.analysis
     v2 = payload["analysis_schema_version"] == "v2"
     sentiment = result.agent_outputs.get("sentiment")
     analysis = Analysis.objects.create(
         ticker=result.ticker,
-        timestamp=timezone.now(),
+        timestamp=now,
         as_of=result.as_of,
         run_kind=run_kind,
+        backdated=backdated,
         data_source=result.data_source,
         recommendation=payload["recommendation"],
         confidence_score=payload["confidence"],

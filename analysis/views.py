@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from accounts.roles import can_write
 from analysis.agents import AGENT_NAMES
-from analysis.selectors import analysed_tickers, latest_for
+from analysis.models import Analysis
+from analysis.selectors import analysed_tickers, current_latest_for, stored_analysis_for
 from analysis.serializers import AnalysisResponseSerializer
 from analysis.tickers import InvalidTicker, normalise_ticker
 from rollout.flags import Flag, is_enabled
@@ -41,10 +42,25 @@ def ticker_page(request: HttpRequest, ticker: str) -> HttpResponse:
         )
     if symbol != ticker:
         return redirect(reverse("analysis-ticker", args=[symbol]))
-    analysis = latest_for(symbol)
+    # The current call, or one named analysis of the ticker (a replay, a run as of a past date).
+    raw_id = request.GET.get("analysis_id", "").strip()
+    if raw_id:
+        named = stored_analysis_for(symbol, int(raw_id)) if raw_id.isdigit() and raw_id.isascii() else None
+        if named is None or named.ticker != symbol:
+            return render(
+                request,
+                "analysis/index.html",
+                {"tickers": analysed_tickers(), "error": f"{symbol} has no analysis {raw_id[:20]}."},
+                status=404,
+            )
+        analysis: Analysis | None = named
+    else:
+        analysis = current_latest_for(symbol)
     report = AnalysisResponseSerializer(analysis).data if analysis else None
     context = {
         "ticker": symbol,
+        "analysis": analysis,
+        "showing_named": bool(raw_id),
         "tickers": analysed_tickers(),
         "report": report,
         "a": report["analysis"] if report else None,

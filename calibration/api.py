@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import DeskAdminPermission
 from analysis.tickers import InvalidTicker, normalise_ticker
+from calibration.evaluation.selectors import RUN_KINDS, parse_filters, signal_evaluation
 from calibration.models import HORIZONS, Schedule
 from calibration.schedule_service import (
     ScheduleInputSerializer,
@@ -217,3 +218,39 @@ class ReliabilityView(APIView):
             raise DomainError(HORIZON_MESSAGE)
         as_of_date, bins = reliability_for(horizon_days=horizon, as_of_date=market_today())
         return Response(reliability_payload(horizon, as_of_date, bins))
+
+
+class EvaluationView(APIView):
+    @extend_schema(
+        summary="Does the score carry information? Rank IC, quintiles, hit rates and Brier of past calls",
+        description=(
+            "Complete outcomes of one horizon, point-in-time, of the calls made from start_date to "
+            "end_date (New York dates). Every figure comes with its sample size and a 95% interval "
+            "(`intervals` says which kind); `ic_method` and `quantile_method` say whether the IC and "
+            "quintiles are per date (dates with at least 5 tickers) or pooled; `net_source` how net "
+            "returns were obtained."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "horizon_days", OpenApiTypes.INT, enum=list(HORIZONS), required=False, default=7
+            ),
+            OpenApiParameter("start_date", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("end_date", OpenApiTypes.DATE, required=False),
+            OpenApiParameter("run_kind", OpenApiTypes.STR, enum=list(RUN_KINDS), required=False),
+            OpenApiParameter("tickers", OpenApiTypes.STR, required=False, description="Comma-separated"),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        try:
+            filters = parse_filters(
+                horizon=params.get("horizon_days"),
+                start=params.get("start_date"),
+                end=params.get("end_date"),
+                run_kind=params.get("run_kind"),
+                tickers=params.getlist("tickers"),
+            )
+        except ValueError as exc:
+            raise DomainError(str(exc)) from exc
+        return Response(signal_evaluation(filters))

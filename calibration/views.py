@@ -16,11 +16,17 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import can_configure
 from analysis.agents import AGENT_NAMES
-from analysis.filters import REGIMES, DetailedHistoryQuerySerializer, apply_history_filters
+from analysis.filters import (
+    REGIMES,
+    RUN_KIND_FILTERS,
+    DetailedHistoryQuerySerializer,
+    apply_history_filters,
+)
 from analysis.models import Recommendation
 from analysis.selectors import analysed_tickers, history_for
 from analysis.serializers import AnalysisHistoryItemSerializer
 from analysis.tickers import InvalidTicker, normalise_ticker
+from calibration.evaluation.selectors import parse_filters, signal_evaluation
 from calibration.models import HORIZONS, Schedule
 from calibration.schedule_service import create_schedule, delete_schedule, set_schedule_enabled
 from calibration.selectors import (
@@ -51,6 +57,7 @@ FILTER_NAMES = (
     "min_confidence",
     "min_quality",
     "regime",
+    "run_kind",
     "limit",
     "offset",
 )
@@ -94,24 +101,38 @@ def history_page(request: HttpRequest) -> HttpResponse:
         for row in summary["horizon_summaries"]
     ]
     table = _history_table(request, errors)
+    evaluation = _evaluation(request, errors)
     chart_data = {
         "horizons": [
             {"horizon_days": row["horizon_days"], "reliability": row["reliability"], "trend": row["trend"]}
             for row in horizons
-        ]
+        ],
+        "evaluation": evaluation,
     }
     context = {
         "summary": summary,
         "horizons": horizons,
         "window_days": window_days,
         "chart_data": chart_data,
+        "evaluation": evaluation,
         "errors": errors,
         "tickers": analysed_tickers(),
         "recommendations": Recommendation.values,
         "regimes": REGIMES,
+        "run_kinds": RUN_KIND_FILTERS,
         **table,
     }
     return render(request, "calibration/history.html", context, status=400 if errors else 200)
+
+
+def _evaluation(request: HttpRequest, errors: list[str]) -> dict[str, Any]:
+    """The signal evaluation of the chosen horizon (7 days unless `evaluation_horizon` says otherwise)."""
+    try:
+        filters = parse_filters(horizon=request.GET.get("evaluation_horizon", "").strip() or None)
+    except ValueError as exc:
+        errors.append(f"evaluation_horizon: {exc}")
+        filters = parse_filters()
+    return signal_evaluation(filters)
 
 
 def _percent(fraction: float | None) -> float | None:
@@ -155,7 +176,7 @@ def _history_table(request: HttpRequest, errors: list[str]) -> dict[str, Any]:
         errors.extend(_messages(query.errors))
         return table
     params = query.validated_data
-    queryset = apply_history_filters(history_for(symbol), params)
+    queryset = apply_history_filters(history_for(symbol, run_kind=params.get("run_kind")), params)
     total = queryset.count()
     offset, limit = params["offset"], params["limit"]
     rows = AnalysisHistoryItemSerializer(queryset[offset : offset + limit], many=True).data

@@ -40,6 +40,7 @@ from analysis.api import (
 from analysis.views import analysis_page, ticker_page
 from calibration.api import (
     CalibrationSummaryView,
+    EvaluationView,
     MacroEventListView,
     ReliabilityView,
     ScheduleDetailView,
@@ -159,6 +160,7 @@ api_patterns = [
     path("calibration/summary", CalibrationSummaryView.as_view(), name="api-calibration-summary"),
     path("calibration/ticker/<str:ticker>", TickerCalibrationView.as_view(), name="api-calibration-ticker"),
     path("calibration/reliability", ReliabilityView.as_view(), name="api-calibration-reliability"),
+    path("calibration/evaluation", EvaluationView.as_view(), name="api-calibration-evaluation"),
     path("rollout/phase7/status", RolloutStatusView.as_view(), name="api-rollout-phase7-status"),
     path("schemas/signal-contract-v2.json", ContractSchemaView.as_view(), name="api-contract-schema"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),

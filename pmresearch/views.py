@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 import pmresearch
 from analysis.models import Analysis
+from analysis.selectors import current_calls, recent_backdated
 from rollout.flags import flag_posture
 
 API_NAME = "pmresearch API"
@@ -77,7 +78,9 @@ def wants_json(request: HttpRequest) -> bool:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "analysis_count": Analysis.objects.count(),
-        "latest_analyses": Analysis.objects.all()[:10],
+        # The current call of each ticker; replays and runs as of a past date are listed apart.
+        "latest_analyses": current_calls(limit=10),
+        "backdated_analyses": recent_backdated(limit=5),
         "flags": sorted(flag_posture().items()),
     }
     return render(request, "dashboard.html", context)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from analysis import contract
-from analysis.selectors import latest_for
+from analysis.selectors import current_latest_for
 from analysis.serializers import AnalysisResponseSerializer
 from pmresearch.errors import DomainError
 from portfolio.models import PortfolioProfile
@@ -244,7 +244,7 @@ def build_optimizer_inputs(
 
 def optimize_ticker(ticker: str) -> dict[str, Any]:
     """Run the optimizer for `ticker` against its latest stored analysis and the portfolio now."""
-    analysis = latest_for(ticker)
+    analysis = current_latest_for(ticker)
     if analysis is None:
         raise DomainError(
             f"Run an analysis of {ticker} first: the optimizer sizes a ticker from its latest analysis."

@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from alerts.models import AlertNotification, AlertRule, RuleType
+from analysis.backdating import is_backdated
 from analysis.models import AgentResult, Analysis, NewsArticle, PriceBar, SentimentFactor
 from calibration.models import (
     AnalysisOutcome,
@@ -53,6 +54,12 @@ class AnalysisFactory(factory.django.DjangoModelFactory):
     overall_sentiment_score = 0.25
     score = 41.0
     duration_seconds = 0.05
+    as_of = None
+    run_kind = None
+    # As run_analysis labels a run: a replay, or as of a session before its timestamp's.
+    backdated = factory.LazyAttribute(
+        lambda o: is_backdated(as_of=o.as_of, created_at=o.timestamp, run_kind=o.run_kind)
+    )
 
 
 class AgentResultFactory(factory.django.DjangoModelFactory):

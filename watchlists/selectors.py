@@ -55,13 +55,26 @@ def ticker_rows(watchlist: Watchlist) -> list[WatchlistTicker]:
 
 
 def _latest_of(tickers: Iterable[str]) -> QuerySet[Analysis]:
-    """Each ticker's latest analysis: the newest `timestamp`, then the highest id (as `latest`)."""
-    newest = Analysis.objects.filter(ticker=OuterRef("ticker")).order_by("-timestamp", "-id").values("pk")[:1]
-    return Analysis.objects.filter(ticker__in=sorted(set(tickers))).filter(pk=Subquery(newest)).order_by()
+    """Each ticker's current call (as `latest`): its current run with the newest market moment.
+
+    Backdated runs (replays, runs as of a past date) are never ranked or shown as the call.
+    """
+    newest = (
+        Analysis.objects.filter(ticker=OuterRef("ticker"))
+        .current()
+        .newest_market_moment_first()
+        .values("pk")[:1]
+    )
+    return (
+        Analysis.objects.filter(ticker__in=sorted(set(tickers)))
+        .current()
+        .filter(pk=Subquery(newest))
+        .order_by()
+    )
 
 
 def latest_analyses(tickers: Iterable[str]) -> dict[str, Analysis]:
-    """{ticker: its latest stored analysis}; a ticker with none is absent."""
+    """{ticker: its current call}; a ticker with none (or only backdated runs) is absent."""
     return {analysis.ticker: analysis for analysis in _latest_of(tickers)}
 
 

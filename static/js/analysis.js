@@ -90,11 +90,18 @@
       if (data.step === "agent_start") setAgent(data.agent, "running");
       if (data.step === "agent_done") setAgent(data.agent, data.status === "failed" ? "failed" : "done");
     });
-    source.addEventListener("result", function () {
+    source.addEventListener("result", function (e) {
       source.close();
       bar.value = 100;
       message.textContent = "Done: loading the new analysis…";
-      window.location.reload();
+      let result = {};
+      try { result = JSON.parse(e.data); } catch (ignored) { /* reload below */ }
+      // A run as of a past date never becomes the current call: open it by its id instead.
+      if (result.backdated && result.analysis_id) {
+        window.location.assign(window.location.pathname + "?analysis_id=" + encodeURIComponent(result.analysis_id));
+      } else {
+        window.location.reload();
+      }
     });
     source.addEventListener("error", function (e) {
       source.close();

@@ -1,4 +1,4 @@
-// History page: a reliability diagram per horizon and the net-return trend, from the page's JSON.
+// History page: a reliability diagram per horizon, the net-return trend and the signal evaluation, from the page's JSON.
 (function () {
   "use strict";
 
@@ -71,6 +71,59 @@
     }, config);
   }
 
+  // Evaluation: the IC per date (when the cross-section allows) and per month, and the quintile bars.
+  function evaluationIc(ev) {
+    const holder = document.getElementById("evaluation-ic-chart");
+    if (!holder || !ev) return;
+    const traces = [];
+    const series = ev.ic_series || [];
+    if (series.length) {
+      traces.push({ x: series.map(function (p) { return p.date; }), y: series.map(function (p) { return p.ic; }),
+        type: "scatter", mode: "markers", name: "IC per date", marker: { size: 4, color: "#8a94a6" },
+        text: series.map(function (p) { return "n=" + p.count; }),
+        hovertemplate: "%{x}<br>IC %{y:.3f}<br>%{text}<extra></extra>" });
+    }
+    const months = (ev.ic_by_month || []).filter(function (m) { return m.ic !== null; });
+    if (months.length) {
+      traces.push({ x: months.map(function (m) { return m.month + "-15"; }), y: months.map(function (m) { return m.ic; }),
+        type: "scatter", mode: "lines+markers", name: "IC per month", line: { color: colours[ev.horizon_days] || "#1f5fbf" },
+        error_y: { type: "data", symmetric: false,
+          array: months.map(function (m) { return m.ci[1] !== null ? m.ci[1] - m.ic : 0; }),
+          arrayminus: months.map(function (m) { return m.ci[0] !== null ? m.ic - m.ci[0] : 0; }), thickness: 1 },
+        text: months.map(function (m) { return "n=" + m.count + ", " + m.dates + " dates"; }),
+        hovertemplate: "%{x|%Y-%m}<br>IC %{y:.3f}<br>%{text}<extra></extra>" });
+    }
+    if (!traces.length) { holder.textContent = "No IC: no month has a defined rank correlation."; return; }
+    Plotly.newPlot(holder, traces, {
+      margin: { t: 10, r: 10, b: 40, l: 50 }, height: 300, legend: { orientation: "h" },
+      yaxis: { title: { text: "Rank IC" }, zeroline: true },
+    }, config);
+  }
+
+  function evaluationQuantiles(ev) {
+    const holder = document.getElementById("evaluation-quantile-chart");
+    const rows = (ev && ev.quantiles) || [];
+    if (!holder || !rows.length) return;
+    const filled = rows.filter(function (q) { return q.mean_net_return_pct !== null; });
+    Plotly.newPlot(holder, [{
+      x: filled.map(function (q) { return "Q" + q.quantile; }),
+      y: filled.map(function (q) { return q.mean_net_return_pct; }),
+      type: "bar", marker: { color: colours[ev.horizon_days] || "#1f5fbf" },
+      text: filled.map(function (q) { return "n=" + q.count; }), textposition: "outside", cliponaxis: false,
+      error_y: { type: "data", symmetric: false,
+        array: filled.map(function (q) { return q.ci[1] !== null ? q.ci[1] - q.mean_net_return_pct : 0; }),
+        arrayminus: filled.map(function (q) { return q.ci[0] !== null ? q.mean_net_return_pct - q.ci[0] : 0; }),
+        thickness: 1 },
+      hovertemplate: "%{x}<br>mean net %{y:.3f}%<br>%{text}<extra></extra>",
+    }], {
+      margin: { t: 20, r: 10, b: 40, l: 50 }, height: 300, showlegend: false,
+      xaxis: { title: { text: "Score quintile (1 lowest)" } },
+      yaxis: { title: { text: "Mean net return (%)" }, zeroline: true },
+    }, config);
+  }
+
   data.horizons.forEach(reliability);
   trend();
+  evaluationIc(data.evaluation);
+  evaluationQuantiles(data.evaluation);
 })();

@@ -5,6 +5,7 @@ log line."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Callable
@@ -20,9 +21,17 @@ from alerts.models import AlertNotification
 from alerts.services import signal_values
 from analysis.models import Analysis
 from analysis.services import run_analysis
+from tests.clock import market_day
 from tests.factories import AlertRuleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def run_live(*, as_of: str, **kwargs: Any) -> Analysis:
+    """`run_analysis` as the desk ran it that evening: a current run, so alerts are evaluated."""
+    with market_day(dt.date.fromisoformat(as_of)):
+        return run_analysis(as_of=as_of, **kwargs)
+
 
 # Demo-provider dates on which AAPL's score rises (checked by `score_threshold`, not assumed).
 PREVIOUS, CURRENT = "2025-06-12", "2025-06-13"
@@ -43,7 +52,7 @@ def score_threshold() -> float:
 def firing_rule() -> None:
     """A rule that fires on the CURRENT analysis, whose previous analysis is already stored."""
     AlertRuleFactory(ticker="AAPL", rule_type="score_above", threshold=score_threshold())
-    run_analysis(ticker="AAPL", as_of=PREVIOUS)
+    run_live(ticker="AAPL", as_of=PREVIOUS)
     assert not AlertNotification.objects.exists()
 
 
@@ -62,7 +71,7 @@ def test_it_sends_one_event_after_the_commit_in_the_api_shape(
 ) -> None:
     start = get_storage().get_current_id(events.CHANNEL)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        analysis = run_analysis(ticker="AAPL", as_of=CURRENT)
+        analysis = run_live(ticker="AAPL", as_of=CURRENT)
         # Inside the transaction nothing has gone out yet: a client must never hear of a
         # notification it cannot read.
         assert events_since(start) == []
@@ -83,7 +92,7 @@ def test_a_rolled_back_transaction_sends_nothing(
 ) -> None:
     start = get_storage().get_current_id(events.CHANNEL)
     with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
-        run_analysis(ticker="AAPL", as_of=CURRENT)
+        run_live(ticker="AAPL", as_of=CURRENT)
         assert AlertNotification.objects.count() == 1
         transaction.set_rollback(True)
     assert callbacks == []
@@ -105,7 +114,7 @@ def test_a_failed_send_is_logged_and_the_analysis_is_stored(
         caplog.at_level(logging.ERROR, logger="alerts.events"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        analysis = run_analysis(ticker="AAPL", as_of=CURRENT)
+        analysis = run_live(ticker="AAPL", as_of=CURRENT)
 
     assert Analysis.objects.filter(pk=analysis.pk).exists()
     notification = AlertNotification.objects.get()
@@ -123,6 +132,6 @@ def test_an_analysis_that_fires_nothing_sends_nothing(
 ) -> None:
     start = get_storage().get_current_id(events.CHANNEL)
     with django_capture_on_commit_callbacks(execute=True):
-        run_analysis(ticker="AAPL", as_of=PREVIOUS)
-        run_analysis(ticker="AAPL", as_of=CURRENT)
+        run_live(ticker="AAPL", as_of=PREVIOUS)
+        run_live(ticker="AAPL", as_of=CURRENT)
     assert events_since(start) == []

@@ -3,6 +3,7 @@ flag resolved for the run's kind (a scheduled run honours SCHEDULED_ALERTS_V2_EN
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,17 @@ from alerts.models import AlertNotification
 from alerts.services import signal_values
 from analysis.models import Analysis
 from analysis.services import run_analysis
+from tests.clock import market_day
 from tests.factories import AlertRuleFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def run_live(*, as_of: str, **kwargs: Any) -> Analysis:
+    """`run_analysis` as the desk ran it that evening: a current run, so alerts are evaluated."""
+    with market_day(dt.date.fromisoformat(as_of)):
+        return run_analysis(as_of=as_of, **kwargs)
+
 
 # Demo-provider dates for AAPL: the EV rises from the first to the second, and the call goes
 # from BUY to HOLD between the last two (checked by `dry_run` in each test, not assumed).
@@ -49,9 +58,9 @@ def test_an_interactive_run_raises_a_v2_alert_when_alerts_v2_is_on(
     threshold = ev_threshold_between(EV_RISES)
     rule = AlertRuleFactory(ticker="AAPL", rule_type="ev_above", threshold=threshold)
 
-    run_analysis(ticker="AAPL", as_of=EV_RISES[0])
+    run_live(ticker="AAPL", as_of=EV_RISES[0])
     assert AlertNotification.objects.count() == 0  # the first analysis has nothing to cross from
-    current = run_analysis(ticker="AAPL", as_of=EV_RISES[1])
+    current = run_live(ticker="AAPL", as_of=EV_RISES[1])
 
     (notification,) = AlertNotification.objects.all()
     assert notification.alert_rule_id == rule.pk
@@ -74,7 +83,7 @@ def test_only_a_scheduled_run_honours_the_scheduled_override(
     AlertRuleFactory(ticker="AAPL", rule_type="ev_above", threshold=threshold)
 
     for day in EV_RISES:
-        run_analysis(ticker="AAPL", as_of=day, run_kind=run_kind)
+        run_live(ticker="AAPL", as_of=day, run_kind=run_kind)
 
     assert AlertNotification.objects.count() == (1 if fires else 0)
     if fires:
@@ -89,7 +98,7 @@ def test_a_legacy_rule_fires_with_every_flag_off() -> None:
     AlertRuleFactory(ticker="AAPL", rule_type="ev_below", threshold=0)  # stored while v2 was on
 
     for day in CALL_CHANGES:
-        run_analysis(ticker="AAPL", as_of=day)
+        run_live(ticker="AAPL", as_of=day)
 
     (notification,) = AlertNotification.objects.all()
     assert notification.message == (

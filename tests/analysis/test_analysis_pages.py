@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+
+from tests.clock import market_day
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +27,8 @@ def test_a_bad_search_says_why(client_for: Any, viewer: Any) -> None:
 def test_opening_a_ticker_shows_its_latest_analysis_without_running_one(
     client_for: Any, pm: Any, pm_api: Any, flag: Any
 ) -> None:
-    pm_api.post("/api/analyze/AAPL?as_of=2025-06-13")
+    with market_day(dt.date(2025, 6, 13)):
+        pm_api.post("/api/analyze/AAPL?as_of=2025-06-13")
     page = client_for(pm).get("/analysis/AAPL/").content.decode()
     # Flag off: the plain legacy summary, no tabs, demo data labelled.
     assert 'data-testid="legacy-summary"' in page
@@ -38,7 +42,8 @@ def test_opening_a_ticker_shows_its_latest_analysis_without_running_one(
 
 
 def test_a_viewer_sees_analyses_but_no_run_button(client_for: Any, viewer: Any, pm_api: Any) -> None:
-    pm_api.post("/api/analyze/MSFT?as_of=2025-06-13")
+    with market_day(dt.date(2025, 6, 13)):
+        pm_api.post("/api/analyze/MSFT?as_of=2025-06-13")
     page = client_for(viewer).get("/analysis/MSFT/").content.decode()
     assert "Run new analysis" not in page
     assert 'data-testid="recommendation"' in page

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from typing import Any
 
 import pytest
 
+from tests.clock import market_day
 from tests.factories import AnalysisFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,8 @@ def test_a_bad_filter_on_the_export_is_a_400(pm_api: Any) -> None:
 
 
 def test_it_exports_the_latest_analysis_as_a_pdf(pm_api: Any) -> None:
-    body = pm_api.post("/api/analyze/MSFT?as_of=2025-06-13").json()
+    with market_day(dt.date(2025, 6, 13)):
+        body = pm_api.post("/api/analyze/MSFT?as_of=2025-06-13").json()
     response = pm_api.get("/api/analysis/MSFT/export/pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -42,7 +45,8 @@ def test_it_exports_the_latest_analysis_as_a_pdf(pm_api: Any) -> None:
 
 
 def test_one_analysis_exports_as_the_earlier_section_field_value_csv(pm_api: Any) -> None:
-    body = pm_api.post("/api/analyze/MSFT?as_of=2025-06-13").json()
+    with market_day(dt.date(2025, 6, 13)):
+        body = pm_api.post("/api/analyze/MSFT?as_of=2025-06-13").json()
     response = pm_api.get("/api/analysis/msft/export/csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

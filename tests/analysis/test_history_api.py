@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from alerts.models import AlertNotification
 from analysis.models import AgentResult, Analysis, SentimentFactor
 from calibration.models import AnalysisOutcome, ScheduleRun
+from tests.clock import market_day
 from tests.factories import (
     AgentResultFactory,
     AlertNotificationFactory,
@@ -66,7 +67,8 @@ STORED_KEYS = {
 
 
 def test_latest_is_the_stored_analysis_of_what_post_returned(pm_api: APIClient) -> None:
-    posted = pm_api.post(f"/api/analyze/AAPL?as_of={PAST}").json()
+    with market_day(dt.date.fromisoformat(PAST)):
+        posted = pm_api.post(f"/api/analyze/AAPL?as_of={PAST}").json()
     response = pm_api.get("/api/analysis/AAPL/latest")
     assert response.status_code == 200
     latest = response.json()
@@ -230,7 +232,8 @@ def test_a_bad_ticker_in_the_path_is_a_400(viewer_api: APIClient, route: str, ti
 
 
 def test_share_class_spellings_share_one_history(pm_api: APIClient) -> None:
-    pm_api.post(f"/api/analyze/brk-b?agents=market&as_of={PAST}")
+    with market_day(dt.date.fromisoformat(PAST)):
+        pm_api.post(f"/api/analyze/brk-b?agents=market&as_of={PAST}")
     body = pm_api.get("/api/analysis/BRK.B/history").json()
     assert body["ticker"] == "BRK.B"
     assert body["total_count"] == body["total_matching"] == 1

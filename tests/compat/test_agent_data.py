@@ -8,11 +8,14 @@ plus the keys the earlier dashboard reads that the offline recordings left empty
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
+from tests.clock import market_day
 from tests.compat.recordings import load
 from tests.compat.replay import replay
 from tests.compat.shape import shape_differences
@@ -180,7 +183,10 @@ STORED_ALLOW_NULL = {
 
 def _stored(api: Any, name: str, ticker: str, *, query: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """Run an analysis through the API, then replay `latest` and compare only its `agents`."""
-    analyzed = api.post(f"/api/analyze/{ticker}?{urlencode(query or {})}")
+    # Run that evening when dated, so the analysis is the ticker's current call (`latest`).
+    day = (query or {}).get("as_of")
+    with market_day(dt.date.fromisoformat(day)) if day else contextlib.nullcontext():
+        analyzed = api.post(f"/api/analyze/{ticker}?{urlencode(query or {})}")
     assert analyzed.status_code == 200, analyzed.content[:500]
     recording = load(name)
     # Everything but `agents` is the stored-analysis suite's (test_stored_analyses.py), and each

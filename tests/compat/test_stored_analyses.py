@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from analysis.models import Analysis
 from calibration.models import AnalysisOutcome
+from tests.clock import market_day
 from tests.compat.recordings import load
 from tests.compat.replay import replay, send, set_flags
 from tests.factories import AnalysisFactory
@@ -63,7 +64,9 @@ def items_of(paths: tuple[str, ...]) -> tuple[str, ...]:
 
 def analyse(api: APIClient, ticker: str, day: dt.date, *, agents: str | None = None) -> int:
     query = f"?as_of={day.isoformat()}" + (f"&agents={agents}" if agents else "")
-    response = api.post(f"/api/analyze/{ticker}{query}")
+    # Run that evening, as the recorded system ran live: each is the current call in turn.
+    with market_day(day):
+        response = api.post(f"/api/analyze/{ticker}{query}")
     assert response.status_code == 200, response.content
     return response.json()["analysis_id"]
 
@@ -399,7 +402,8 @@ def test_tickers(api: APIClient) -> None:
 
 def test_tickers_after_runs(api: APIClient) -> None:
     name = "GET__api_analysis_tickers_after_runs"
-    v2_row(ticker="CRWV", timestamp=timezone.now() - dt.timedelta(days=30))
+    # Analysed a month before the runs below (which run on their own market days).
+    v2_row(ticker="CRWV", timestamp=timezone.make_aware(dt.datetime(2025, 5, 2, 20, 0), dt.UTC))
     analyse_days(api, name, "NVDA", 1)
     analyse_days(api, name, "AAPL", 2)
     body = replay(api, name)

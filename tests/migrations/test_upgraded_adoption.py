@@ -82,7 +82,7 @@ def test_it_keeps_notifications_referencing_alert_rules(upgraded: Shape) -> None
 
 # Columns this project adds to the earlier system's tables (appended, never rebuilt).
 PROJECT_COLUMNS = {
-    "analyses": ["as_of", "data_source", "run_kind"],
+    "analyses": ["as_of", "data_source", "run_kind", "backdated"],
     "analysis_outcomes": ["realized_date"],
     "calibration_snapshots": ["expected_calibration_error", "window_days"],
     "confidence_reliability_bins": ["ci_lower", "ci_upper", "mean_confidence"],
