@@ -29,7 +29,10 @@ class AnalysisOutcome(models.Model):
     ticker = models.CharField(max_length=16)
     horizon_days = models.IntegerField()
     target_date = models.DateField()
+    # The reference price as known at the analysis's as_of (its last close, as traded then).
     baseline_price = models.FloatField()
+    # The realised close per share held at the analysis: splits and dividends in between are
+    # folded in (calibration.price_basis), so realized / baseline − 1 is the total return.
     realized_price = models.FloatField(null=True, blank=True)
     realized_return_pct = models.FloatField(null=True, blank=True)
     direction_correct = models.BooleanField(null=True, blank=True)

@@ -3,8 +3,14 @@
 `evaluate_due_outcomes` turns pending outcome rows into realised ones, each
 exactly once: a row is locked, checked to be still pending and written in one
 transaction, so a second run (or a redelivered task after a worker died) finds
-nothing to do. `refresh_calibration` rebuilds the snapshot and reliability bins
-of one date from the outcomes known on that date (point-in-time).
+nothing to do. What the price columns hold: `baseline_price` is the reference price
+the analysis stored (the close as known at its `as_of`); `realized_price` is the
+realised close restated per share held at the analysis (`calibration.price_basis`),
+so `realized_price / baseline_price − 1` is the total return across any split or
+dividend in between, and the lows behind the drawdown are restated alike.
+
+`refresh_calibration` rebuilds the snapshot and reliability bins of one date from the
+outcomes known on that date (point-in-time).
 """
 
 from __future__ import annotations
@@ -24,11 +30,15 @@ from analysis.models import RunKind
 from analysis.providers import get_provider
 from calibration import stats
 from calibration.models import HORIZONS, AnalysisOutcome, CalibrationSnapshot, OutcomeStatus, ReliabilityBin
+from calibration.price_basis import basis_factor
 from calibration.selectors import market_day_start
 from rollout.flags import Flag, flag_posture, is_enabled
 from rollout.flags import RunKind as FlagRunKind
 
 logger = logging.getLogger(__name__)
+
+# How far before an analysis to look for the last bar it saw (a long holiday or a gap in a file).
+ANCHOR_LOOKBACK = dt.timedelta(days=31)
 
 
 @dataclass
@@ -52,14 +62,38 @@ def evaluate_due_outcomes(
         .order_by("ticker", "id")
         .values_list("id", flat=True)
     )
+    anchors: dict[tuple[str, dt.datetime], tuple[dt.date, float] | None] = {}
     for outcome_id in due_ids:
-        result = _evaluate_one(outcome_id, as_of=as_of, provider=provider, posture=posture)
+        result = _evaluate_one(outcome_id, as_of=as_of, provider=provider, posture=posture, anchors=anchors)
         setattr(summary, result, getattr(summary, result) + 1)
     return summary
 
 
+def _anchor(provider: MarketDataProvider, ticker: str, moment: dt.datetime) -> tuple[dt.date, float] | None:
+    """The last session known at `moment` and its close as known then (None without one)."""
+    then = provider.prices(ticker, start=moment.date() - ANCHOR_LOOKBACK, as_of=moment)
+    if not len(then):
+        return None
+    return then.dates[-1].astype(dt.date), float(then.close[-1])
+
+
+def _skip(outcome: AnalysisOutcome, reason: str) -> str:
+    outcome.status = OutcomeStatus.SKIPPED
+    outcome.evaluated_at = timezone.now()
+    outcome.save(update_fields=["status", "evaluated_at"])
+    logger.warning("Outcome %s skipped: %s", outcome.pk, reason)
+    return "skipped"
+
+
 @transaction.atomic
-def _evaluate_one(outcome_id: int, *, as_of: dt.datetime, provider: MarketDataProvider, posture: dict) -> str:
+def _evaluate_one(
+    outcome_id: int,
+    *,
+    as_of: dt.datetime,
+    provider: MarketDataProvider,
+    posture: dict,
+    anchors: dict[tuple[str, dt.datetime], tuple[dt.date, float] | None],
+) -> str:
     outcome = (
         AnalysisOutcome.objects.select_for_update(skip_locked=True)
         .select_related("analysis")
@@ -69,14 +103,22 @@ def _evaluate_one(outcome_id: int, *, as_of: dt.datetime, provider: MarketDataPr
     if outcome is None:
         return "skipped"  # another worker has it, or it was evaluated already
     analysis_time = outcome.analysis.effective_as_of
+    key = (outcome.ticker, analysis_time)
     try:
-        bars = provider.prices(outcome.ticker, start=analysis_time.date(), as_of=as_of)
+        # The horizons of one analysis share its anchor; read it once per run.
+        if key not in anchors:
+            anchors[key] = _anchor(provider, outcome.ticker, analysis_time)
+        anchor = anchors[key]
+        if anchor is None:
+            return _skip(outcome, "no bar known at the analysis to measure the return from")
+        anchor_day, close_then = anchor
+        # Both ends of the return from this one series, as adjusted when it is read.
+        bars = provider.prices(outcome.ticker, start=anchor_day, as_of=as_of)
     except MarketDataError as exc:
-        outcome.status = OutcomeStatus.SKIPPED
-        outcome.evaluated_at = timezone.now()
-        outcome.save(update_fields=["status", "evaluated_at"])
-        logger.warning("Outcome %s skipped: %s", outcome_id, exc)
-        return "skipped"
+        return _skip(outcome, str(exc))
+    if not len(bars) or bars.dates[0] != np.datetime64(anchor_day, "D"):
+        return _skip(outcome, f"the bar of {anchor_day} the analysis saw is no longer served")
+    factor = basis_factor(close_then=close_then, close_now=float(bars.close[0]))
     days = bars.dates.astype("datetime64[D]").astype(dt.date)
     # Only sessions that closed strictly after the analysis looked at the market.
     after = np.array([session_close(day) > analysis_time for day in days], dtype=bool)
@@ -90,19 +132,21 @@ def _evaluate_one(outcome_id: int, *, as_of: dt.datetime, provider: MarketDataPr
         FlagRunKind.SCHEDULED if outcome.analysis.run_kind == RunKind.SCHEDULED else FlagRunKind.INTERACTIVE
     )
     economics = is_enabled(Flag.CALIBRATION_ECONOMICS, run_kind=flag_kind, posture=posture)
+    # Restated per share held at the analysis; factor is 1 when no split or dividend came between.
+    realized_price = float(bars.close[realized_index]) * factor
     result = stats.evaluate_outcome(
         stats.OutcomeInputs(
             recommendation=outcome.analysis.recommendation or "HOLD",
             baseline_price=outcome.baseline_price,
-            realized_price=float(bars.close[realized_index]),
-            lows=[float(v) for v in bars.low[holding]],
+            realized_price=realized_price,
+            lows=[float(v) * factor for v in bars.low[holding]],
             predicted_up_probability=_probability(outcome.predicted_up_probability),
             transaction_cost_bps=outcome.transaction_cost_bps or 0.0,
             slippage_bps=outcome.slippage_bps or 0.0,
             economics=economics,
         )
     )
-    outcome.realized_price = float(bars.close[realized_index])
+    outcome.realized_price = realized_price
     outcome.realized_date = days[realized_index]
     outcome.realized_return_pct = result.realized_return_pct
     outcome.realized_return_net_pct = result.realized_return_net_pct

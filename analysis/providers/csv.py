@@ -1,10 +1,18 @@
 """`csv`: daily bars from a directory of `<TICKER>.csv` files a user brings.
 
 Each file has the header `date,open,high,low,close,adj_close,volume` (any column order;
-`adj_close` may be absent, or empty on every row). With an adjusted close, open/high/low/close
-are scaled by adj_close/close row by row, so returns include dividends and splits, and the
-series says `adjusted=True`; volume stays as traded. Files are parsed once per
-(path, mtime, size); the arrays handed out are read-only views of that cache.
+`adj_close` may be absent, or empty on every row). `close` is the price as traded; `adj_close`
+is the vendor's back-adjusted close as of the download, so its ratio to `close` carries every
+split and dividend up to the download, including those after any `as_of` asked about.
+
+Point-in-time adjustment: a series asked for as of `as_of` is rebased to T, the last bar
+visible then: each row's open/high/low/close is scaled by r_t / r_T with r = adj_close/close.
+Vendors adjust multiplicatively (r_t is the product of the factors of every event after t), so
+r_t / r_T holds only the splits and dividends between t and T: the level at T is the close as
+traded, earlier levels are adjusted for what had happened by T, and an event after `as_of`
+changes nothing. Returns include dividends and splits, the series says `adjusted=True`; volume
+stays as traded. Files are parsed once per (path, mtime, size); without an adjusted close the
+arrays handed out are read-only views of that cache, with one they are read-only copies.
 
 Prices are all this source knows: fundamentals, macro and options are None, news and
 earnings dates empty.
@@ -45,7 +53,8 @@ class _Bars:
     low: np.ndarray
     close: np.ndarray
     volume: np.ndarray
-    adjusted: bool
+    # adj_close / close per row, or None without an adjusted close; prices stay as traded.
+    ratio: np.ndarray | None
 
 
 def _first_bad_row(fields_by_row: list[list[str]], columns: dict[str, int], names: tuple[str, ...]) -> int:
@@ -138,12 +147,11 @@ def _load(path: str, mtime_ns: int, size: int) -> _Bars:
             f"{name}, line {second}: duplicate date {dates[repeated[0]]} (first on line {first})"
         )
     open_, high, low, close, volume = (np.ascontiguousarray(table[:, k]) for k in range(5))
-    if adjusted:
-        factor = table[:, 5] / close
-        open_, high, low, close = open_ * factor, high * factor, low * factor, close * factor
-    for array in (dates, open_, high, low, close, volume):
-        array.flags.writeable = False
-    return _Bars(dates, open_, high, low, close, volume, adjusted)
+    ratio = table[:, 5] / close if adjusted else None
+    for array in (dates, open_, high, low, close, volume, ratio):
+        if array is not None:
+            array.flags.writeable = False
+    return _Bars(dates, open_, high, low, close, volume, ratio)
 
 
 class CsvProvider:
@@ -171,18 +179,28 @@ class CsvProvider:
         bars = self._bars(symbol)
         first = int(np.searchsorted(bars.dates, np.datetime64(start, "D"), side="left"))
         last = np.datetime64(last_closed_session_day(as_of), "D")
-        stop = max(first, int(np.searchsorted(bars.dates, last, side="right")))
+        visible = int(np.searchsorted(bars.dates, last, side="right"))
+        stop = max(first, visible)
+        prices = [bars.open[first:stop], bars.high[first:stop], bars.low[first:stop], bars.close[first:stop]]
+        if bars.ratio is not None and stop > first:
+            # Rebased to the last bar visible at as_of (see the module docstring); at that bar
+            # the factor is exactly 1, so its close is the traded one to the last digit.
+            factor = bars.ratio[first:stop] / bars.ratio[visible - 1]
+            prices = [values * factor for values in prices]
+            for values in prices:
+                values.flags.writeable = False
+        open_, high, low, close = prices
         return PriceSeries(
             ticker=symbol,
             dates=bars.dates[first:stop],
-            open=bars.open[first:stop],
-            high=bars.high[first:stop],
-            low=bars.low[first:stop],
-            close=bars.close[first:stop],
+            open=open_,
+            high=high,
+            low=low,
+            close=close,
             volume=bars.volume[first:stop],
             source=self.name,
             is_demo=False,
-            adjusted=bars.adjusted,
+            adjusted=bars.ratio is not None,
         )
 
     def fundamentals(self, ticker: str, *, as_of: dt.datetime) -> Fundamentals | None:
