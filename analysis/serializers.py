@@ -48,12 +48,7 @@ EARLIER_ANALYSIS_KEYS = (
     "portfolio_action_v2",
     "portfolio_summary",
     "signal_snapshot",
-    "signal_contract_v2",
-    "ev_score_7d",
-    "confidence_calibrated",
-    "data_quality_score",
-    "regime_label",
-    "rationale_summary",
+    *V2_KEYS,
     "analysis_schema_version",
     "summary",
 )
