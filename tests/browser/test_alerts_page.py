@@ -3,6 +3,7 @@ the playbook card and acknowledges the notification."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +16,7 @@ from alerts.models import AlertNotification, AlertRule
 from alerts.services import signal_values
 from analysis.services import run_analysis
 from rollout.models import FeatureFlag
+from tests.clock import market_day
 from tests.flag_rows import ensure_flag_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,9 +72,11 @@ def test_a_pm_creates_a_v2_rule_sees_it_fire_and_acknowledges_it(
     assert AlertRule.objects.get().threshold == float(threshold)
     expect(page.get_by_test_id("unread-count")).to_have_text("0")
 
-    # Two analyses, the second crossing the threshold, as a PM's runs would store them.
+    # Two analyses, the second crossing the threshold, as a PM's runs would store them: each run
+    # on its own evening, so it is the current call (a backdated run raises no alert).
     for day in DATES:
-        run_analysis(ticker="AAPL", as_of=day)
+        with market_day(dt.date.fromisoformat(day)):
+            run_analysis(ticker="AAPL", as_of=day)
     assert AlertNotification.objects.count() == 1
 
     page.goto(f"{server_url}/alerts/?unread=1")

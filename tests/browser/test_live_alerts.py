@@ -12,21 +12,18 @@ from typing import Any
 
 import httpx
 import pytest
-from django.db import transaction
 from knox.models import AuthToken
 from playwright.sync_api import expect
 
 from accounts.roles import Role
 from alerts.models import AlertNotification
 from alerts.services import signal_values
+from analysis.models import Analysis
 from analysis.services import run_analysis
 from tests.factories import AlertNotificationFactory, AlertRuleFactory
 from tests.flag_rows import ensure_flag_rows
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Demo-provider dates on which AAPL's score rises (checked by the dry run below).
-PREVIOUS, CURRENT = "2025-06-12", "2025-06-13"
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +31,17 @@ def demo_provider(settings: Any) -> None:
     settings.MARKET_DATA_PROVIDER = "demo"
 
 
-def score_threshold() -> float:
-    with transaction.atomic():
-        before, after = (
-            signal_values(run_analysis(ticker="AAPL", as_of=day))["score"] for day in (PREVIOUS, CURRENT)
-        )
-        transaction.set_rollback(True)
-    assert before < after, "the demo data should give a rising score on these dates"
-    return (before + after) / 2
+def previous_call_below_todays_score() -> float:
+    """Store today's AAPL call with its score lowered, and return a threshold the next run crosses.
+
+    The run the other client makes is a current one (no `as_of`: a backdated run raises no alert),
+    so it scores today's demo market as this one did; the stored previous call sits 10 points
+    lower, and the threshold halfway between.
+    """
+    previous = run_analysis(ticker="AAPL")
+    today = signal_values(previous)["score"]
+    Analysis.objects.filter(pk=previous.pk).update(score=today - 10)
+    return today - 5
 
 
 def open_live(page: Any, url: str) -> None:
@@ -56,8 +56,7 @@ def test_a_new_alert_reaches_the_open_pages_without_a_reload(
 ) -> None:
     ensure_flag_rows()  # an earlier transactional test may have flushed the seeded rows
     pm = make_user(Role.PM, username="livepm")
-    AlertRuleFactory(ticker="AAPL", rule_type="score_above", threshold=score_threshold())
-    run_analysis(ticker="AAPL", as_of=PREVIOUS)  # what the next analysis is compared with
+    AlertRuleFactory(ticker="AAPL", rule_type="score_above", threshold=previous_call_below_todays_score())
     AlertNotificationFactory(ticker="MSFT")  # one unread already
     token = AuthToken.objects.create(user=pm)[1]
 
@@ -75,7 +74,6 @@ def test_a_new_alert_reaches_the_open_pages_without_a_reload(
 
         response = httpx.post(
             f"{server_url}/api/analyze/AAPL",
-            params={"as_of": CURRENT},
             headers={"Authorization": f"Token {token}"},
             timeout=60,
         )
