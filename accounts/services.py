@@ -24,6 +24,7 @@ ADMIN_MANAGED_APPS = (
     "portfolio",
     "alerts",
     "watchlists",
+    "datasources",
 )
 
 

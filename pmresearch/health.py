@@ -25,11 +25,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 import pmresearch
+from datasources.config import market_data_summary
 from pmresearch.config_checks import configuration_problems
 
 logger = logging.getLogger(__name__)
 
-PROJECT_APPS = ("alerts", "analysis", "calibration", "portfolio", "rollout", "watchlists")
+PROJECT_APPS = ("alerts", "analysis", "calibration", "datasources", "portfolio", "rollout", "watchlists")
 
 
 def database_connected() -> bool:
@@ -89,6 +90,8 @@ def health(request: HttpRequest) -> JsonResponse:
         "config_valid": not problems,
         "broker_reachable": broker,
         "broker_transport": "redis" if settings.REDIS_URL else "filesystem",
+        # Which source serves each kind of data; read from settings, no source is called.
+        "market_data": market_data_summary(),
         "version": pmresearch.__version__,
         **schema,
         "timestamp": timezone.now().isoformat(),

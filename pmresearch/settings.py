@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "portfolio",
     "alerts",
     "watchlists",
+    "datasources",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,41 @@ WATCHLIST_CONCURRENCY = max(1, env.int("WATCHLIST_CONCURRENCY", default=4))
 # Worker processes that run a watchlist's engines, so a run uses every core (the engine is
 # CPU-bound Python); 0 runs them in the server's own threads. Default: one per analysis in flight.
 WATCHLIST_ENGINE_PROCESSES = max(0, env.int("WATCHLIST_ENGINE_PROCESSES", default=WATCHLIST_CONCURRENCY))
+
+# --- Public market data sources (MARKET_DATA_PROVIDER=public; no effect otherwise) ----------
+# Validated by `datasources.config` as a system check: a bad value fails `manage.py check`.
+PRICES_SOURCE = env.str("PRICES_SOURCE", default="yahoo")  # yahoo | csv
+FUNDAMENTALS_SOURCE = env.str("FUNDAMENTALS_SOURCE", default="sec")  # sec | none
+EARNINGS_SOURCE = env.str("EARNINGS_SOURCE", default="sec")  # sec | none
+MACRO_SOURCE = env.str("MACRO_SOURCE", default="fred")  # fred | none
+NEWS_SOURCE = env.str("NEWS_SOURCE", default="yahoo")  # yahoo (plus SEC 8-K filings) | none
+OPTIONS_SOURCE = env.str("OPTIONS_SOURCE", default="none")  # none
+SEC_DATA_URL = env.str("SEC_DATA_URL", default="https://data.sec.gov")
+SEC_WWW_URL = env.str("SEC_WWW_URL", default="https://www.sec.gov")
+YAHOO_QUERY_URL = env.str("YAHOO_QUERY_URL", default="https://query1.finance.yahoo.com")
+FRED_URL = env.str("FRED_URL", default="https://api.stlouisfed.org")
+# SEC asks every client to name itself with an e-mail; required when an SEC source is chosen.
+SEC_USER_AGENT = env.str("SEC_USER_AGENT", default="")
+# Optional; point-in-time macro (ALFRED vintages) needs it. Never logged or shown.
+FRED_API_KEY = env.str("FRED_API_KEY", default="")
+# Requests per second per source, shared by every process of the deployment.
+SEC_RATE_LIMIT_PER_SECOND = env.float("SEC_RATE_LIMIT_PER_SECOND", default=10.0)
+YAHOO_RATE_LIMIT_PER_SECOND = env.float("YAHOO_RATE_LIMIT_PER_SECOND", default=4.0)
+FRED_RATE_LIMIT_PER_SECOND = env.float("FRED_RATE_LIMIT_PER_SECOND", default=2.0)
+# Seconds a request may take (companyfacts bodies run to 5 MB).
+SEC_TIMEOUT_SECONDS = env.float("SEC_TIMEOUT_SECONDS", default=20.0)
+YAHOO_TIMEOUT_SECONDS = env.float("YAHOO_TIMEOUT_SECONDS", default=10.0)
+FRED_TIMEOUT_SECONDS = env.float("FRED_TIMEOUT_SECONDS", default=10.0)
+# Tries per request (the first included), and the first backoff, doubled on each retry.
+MARKET_DATA_TRIES = env.int("MARKET_DATA_TRIES", default=3)
+MARKET_DATA_BACKOFF_SECONDS = env.float("MARKET_DATA_BACKOFF_SECONDS", default=0.5)
+# A Retry-After longer than this gives up at once rather than hold an analysis.
+MARKET_DATA_MAX_RETRY_AFTER_SECONDS = env.float("MARKET_DATA_MAX_RETRY_AFTER_SECONDS", default=30.0)
+# Consecutive failed tries that open a source's circuit, and how long it stays open.
+MARKET_DATA_BREAKER_FAILURES = env.int("MARKET_DATA_BREAKER_FAILURES", default=5)
+MARKET_DATA_BREAKER_SECONDS = env.float("MARKET_DATA_BREAKER_SECONDS", default=60.0)
+# How long slow-changing bodies (companyfacts, submissions, ...) are kept before a refetch.
+MARKET_DATA_CACHE_TTL_HOURS = env.float("MARKET_DATA_CACHE_TTL_HOURS", default=24.0)
 
 # --- Scheduling and calibration ------------------------------------------------------
 

@@ -21,6 +21,7 @@ from calibration.models import (
     Schedule,
     ScheduleRun,
 )
+from datasources.models import CachedResponse, CachedRow
 from portfolio.models import PortfolioHolding, PortfolioProfile
 from watchlists.models import Watchlist, WatchlistTicker
 
@@ -220,3 +221,28 @@ class WatchlistTickerFactory(factory.django.DjangoModelFactory):
 
     watchlist = factory.SubFactory(WatchlistFactory)
     ticker = factory.Sequence(lambda n: f"W{n}")
+
+
+class CachedResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CachedResponse
+
+    source = "sec"
+    key = factory.Sequence(lambda n: f"submissions/CIK{n:010d}")
+    ticker = "AAPL"
+    content = b"{}"
+    size_bytes = factory.LazyAttribute(lambda o: len(o.content))
+    fetched_at = factory.LazyFunction(timezone.now)
+    expires_at = None
+
+
+class CachedRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CachedRow
+
+    source = "yahoo"
+    ticker = "AAPL"
+    uid = factory.Sequence(lambda n: f"story-{n}")
+    published_at = factory.LazyFunction(timezone.now)
+    fetched_at = factory.LazyFunction(timezone.now)
+    payload = factory.LazyFunction(lambda: {"title": "Apple reports results"})

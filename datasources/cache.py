@@ -1,0 +1,150 @@
+"""Caching first: every body fetched from a public source is kept, so a second analysis of the
+same ticker and day makes no request for data already held.
+
+How each kind of data is kept (keys are the caller's to choose, so closed data never needs a
+refetch):
+
+- slow-changing bodies (companyfacts, submissions, the ticker map, FRED series): one body per
+  (source, key) with `ttl=timedelta(hours=settings.MARKET_DATA_CACHE_TTL_HOURS)` (`default_ttl()`);
+- bars of closed sessions: key the body by a range that has closed (e.g. a calendar year before
+  the current one) and pass `ttl=None`: kept for good; the open range gets a short TTL;
+- news and 8-K filings: `store_rows` keeps each item by its publication time and `cached_rows`
+  reads those published at or before an `as_of`, so fetches accumulate and a past date reads
+  what the cache held for it.
+
+When a refetch fails and an expired body is held, `cached_body` returns the old body marked
+`stale` rather than nothing: its `fetched_at` says how old it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from datasources.http import SourceUnavailable
+from datasources.models import CachedResponse, CachedRow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CachedBody:
+    content: bytes
+    fetched_at: dt.datetime
+    from_cache: bool
+    stale: bool = False
+
+
+@dataclass(frozen=True)
+class RowItem:
+    uid: str
+    published_at: dt.datetime
+    payload: dict
+
+
+def default_ttl() -> dt.timedelta:
+    return dt.timedelta(hours=float(settings.MARKET_DATA_CACHE_TTL_HOURS))
+
+
+def cached_body(
+    source: str,
+    key: str,
+    fetch: Callable[[], bytes],
+    *,
+    ttl: dt.timedelta | None,
+    ticker: str = "",
+) -> CachedBody:
+    """The body held for (source, key) while fresh, else `fetch()`'s, stored for next time.
+
+    `ttl=None` keeps it for good. `ticker` tags the entry for `clear(ticker)`. `fetch` raising
+    `SourceUnavailable` propagates unless an expired body is held, which is then returned stale.
+    """
+    now = timezone.now()
+    held = CachedResponse.objects.filter(source=source, key=key).first()
+    if held is not None and (held.expires_at is None or held.expires_at > now):
+        return CachedBody(bytes(held.content), held.fetched_at, from_cache=True)
+    try:
+        content = fetch()
+    except SourceUnavailable as exc:
+        if held is None:
+            raise
+        logger.warning("%s %s: serving the body fetched at %s (%s)", source, key, held.fetched_at, exc.reason)
+        return CachedBody(bytes(held.content), held.fetched_at, from_cache=True, stale=True)
+    fetched_at = timezone.now()
+    CachedResponse.objects.update_or_create(
+        source=source,
+        key=key,
+        defaults={
+            "ticker": ticker.upper(),
+            "content": content,
+            "size_bytes": len(content),
+            "fetched_at": fetched_at,
+            "expires_at": None if ttl is None else fetched_at + ttl,
+        },
+    )
+    return CachedBody(content, fetched_at, from_cache=False)
+
+
+def store_rows(source: str, ticker: str, items: Iterable[RowItem]) -> int:
+    """Keep each item under (source, ticker, uid); an item already held keeps its first record.
+
+    Returns how many were new.
+    """
+    fetched_at = timezone.now()
+    ticker = ticker.upper()
+    items = list(items)
+    uids = {item.uid for item in items}
+    held = set(
+        CachedRow.objects.filter(source=source, ticker=ticker, uid__in=uids).values_list("uid", flat=True)
+    )
+    new = {item.uid: item for item in items if item.uid not in held}
+    rows = [
+        CachedRow(
+            source=source,
+            ticker=ticker,
+            uid=item.uid,
+            published_at=item.published_at,
+            fetched_at=fetched_at,
+            payload=item.payload,
+        )
+        for item in new.values()
+    ]
+    try:
+        with transaction.atomic():
+            CachedRow.objects.bulk_create(rows, ignore_conflicts=True)
+    except IntegrityError:  # pragma: no cover - ignore_conflicts covers the race on both backends
+        logger.warning("%s %s: concurrent store of the same items", source, ticker)
+    return len(rows)
+
+
+def cached_rows(
+    source: str, ticker: str, *, until: dt.datetime, since: dt.datetime | None = None
+) -> list[RowItem]:
+    """Items of (source, ticker) published at or before `until` (and after `since`), oldest first."""
+    rows = CachedRow.objects.filter(source=source, ticker=ticker.upper(), published_at__lte=until)
+    if since is not None:
+        rows = rows.filter(published_at__gt=since)
+    return [RowItem(r.uid, r.published_at, r.payload) for r in rows.order_by("published_at", "uid")]
+
+
+def clear(ticker: str | None = None) -> tuple[int, int]:
+    """Empty the cache, or only what is tagged with `ticker`; returns (bodies, rows) removed."""
+    bodies, rows = CachedResponse.objects.all(), CachedRow.objects.all()
+    if ticker:
+        bodies, rows = bodies.filter(ticker=ticker.upper()), rows.filter(ticker=ticker.upper())
+    removed_bodies, _ = bodies.delete()
+    removed_rows, _ = rows.delete()
+    return removed_bodies, removed_rows
+
+
+def cache_size() -> dict[str, int]:
+    """{bodies, body_bytes, rows} held, for the data sources page."""
+    bodies = CachedResponse.objects.aggregate(n=Count("id"), size=Sum("size_bytes"))
+    return {"bodies": bodies["n"] or 0, "body_bytes": bodies["size"] or 0, "rows": CachedRow.objects.count()}
