@@ -159,6 +159,24 @@ _METRIC_OF = {
 }
 
 
+#: Beside `score` in the values compared: where the score came from.
+SCORE_STORED, SCORE_SYNTHETIC = "stored", "synthetic"
+SYNTHETIC_NOTE = "synthetic score: confidence × 100, signed by the call"
+
+
+def synthetic_score(recommendation: str | None, confidence: float | None) -> float | None:
+    """The earlier system's stand-in for a missing score (its alert engine's `_synthetic_score`):
+    BUY +confidence × 100, SELL −confidence × 100, HOLD 0; None without a call."""
+    if recommendation not in ("BUY", "SELL", "HOLD"):
+        return None
+    if recommendation == "HOLD":
+        return 0.0
+    value = _number(confidence)
+    if value is None:
+        return None
+    return value * 100.0 if recommendation == "BUY" else -value * 100.0
+
+
 def evaluate_rule(
     *,
     rule_type: str,
@@ -195,6 +213,10 @@ def evaluate_rule(
     if before is None or after is None:
         return None
     label = _METRIC_LABEL[metric]
+    sources = (previous.get("score_source"), current.get("score_source"))
+    synthetic = metric == "score" and SCORE_SYNTHETIC in sources
+    if synthetic:
+        label = f"{label} ({SYNTHETIC_NOTE})"
     if rule_type.endswith("_above"):
         if not before <= threshold < after:
             return None
@@ -205,11 +227,14 @@ def evaluate_rule(
             return None
         message = f"{name}{label} fell below {_show(threshold)}: {_show(before)} → {_show(after)}"
         direction = "below"
+    context = _context(rule_type, threshold, metric, before, after, direction=direction)
+    if metric == "score":
+        context["score_source"] = SCORE_SYNTHETIC if synthetic else SCORE_STORED
     return Trigger(
         message=message,
         previous_value=_stored(before),
         current_value=_stored(after),
-        context=_context(rule_type, threshold, metric, before, after, direction=direction),
+        context=context,
     )
 
 
@@ -288,6 +313,15 @@ RULE_SENTENCES = {
     DATA_QUALITY_BELOW: "Data quality fell: treat this signal with caution until the data recovers.",
     CALIBRATION_DROP: "Calibrated confidence dropped: recent calls were less reliable; size down.",
 }
+# When the optimizer holds, a rule that reads as "act now" would contradict the sized answer.
+HOLD_SENTENCES = {
+    SCORE_ABOVE: "The score crossed up, but the optimizer holds: the sized trade does not pay yet.",
+    CONFIDENCE_ABOVE: "Confidence rose past your level, but the optimizer holds: no trade pays yet.",
+    EV_ABOVE: (
+        "Expected value crossed up, but the optimizer holds: after the shrinks, the beta penalty "
+        "and costs below, acting does not pay yet."
+    ),
+}
 _OPTIMIZER_VERBS = {"add": "Add to", "trim": "Trim", "exit": "Exit", "hold": "Hold"}
 _CARD_VERBS = {"buy": "Buy", "hold": "Hold", "avoid": "Avoid"}
 _RECOMMENDATION_ACTIONS = {"BUY": "buy", "HOLD": "hold", "SELL": "avoid"}
@@ -317,10 +351,13 @@ def suggested_action(
         headline = f"Review {subject}: the call is {recommendation or 'unknown'}"
         steps = []
         source = "recommendation"
+    sentence = RULE_SENTENCES.get(rule_type, "Review the analysis.")
+    if source == "optimizer_v2" and action == "hold":
+        sentence = HOLD_SENTENCES.get(rule_type, sentence)
     return {
         "action": action,
         "headline": headline,
-        "steps": [RULE_SENTENCES.get(rule_type, "Review the analysis."), *steps],
+        "steps": [sentence, *steps],
         "source": source,
         "rule_type": rule_type,
     }
@@ -352,11 +389,20 @@ def _from_optimizer(optimizer: Mapping[str, Any], subject: str) -> tuple[str, st
     target = _number(optimizer.get("target_weight"))
     headline = f"{verb} {subject}"
     steps: list[str] = []
-    if current is not None and target is not None:
+    moves = action != "hold" and current is not None and target is not None
+    if moves:
         headline += f": weight {_percent(current)} → {_percent(target)}"
         steps.append(f"Move the weight from {_percent(current)} to {_percent(target)}.")
+    elif current is not None and target is not None and _percent(current) == _percent(target):
+        # A hold moves nothing: say what stays, never "from 0.0% to 0.0%".
+        headline += f": the optimizer keeps the weight at {_percent(current)}"
+    elif current is not None and target is not None:
+        headline += (
+            f": the optimizer's target {_percent(target)} is within the minimum trade of "
+            f"the current {_percent(current)}"
+        )
     delta = _number(optimizer.get("delta_weight"))
-    if delta is not None and delta != 0:
+    if delta is not None and delta != 0 and moves:
         steps.append(f"Change: {delta * 100:+.2f} points of portfolio weight.")
     shares = _number(optimizer.get("shares_to_trade"))
     if shares:
@@ -367,7 +413,8 @@ def _from_optimizer(optimizer: Mapping[str, Any], subject: str) -> tuple[str, st
     if isinstance(binding, str) and binding and binding != "none":
         steps.append(f"Binding constraint: {binding.replace('_', ' ')}.")
     fit = _number(optimizer.get("fit_score"))
-    if fit is not None:
+    # The fit score grades a proposed move; on a hold there is none, and "100/100" misleads.
+    if fit is not None and moves:
         steps.append(f"Optimizer fit score {_show(fit)}/100.")
     note = optimizer.get("note")
     if isinstance(note, str) and note:

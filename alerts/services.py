@@ -206,10 +206,25 @@ def acknowledge_all() -> int:
 
 
 def signal_values(analysis: Analysis) -> dict[str, Any]:
-    """The fields rules compare, as plain values (None where the analysis has none)."""
+    """The fields rules compare, as plain values (None where the analysis has none).
+
+    A row with no score (adopted from the earlier system, which did not store one) is compared
+    on its payload's score, else on the earlier synthetic score (confidence × 100 signed by
+    the call), and `score_source` says so, so the notification can label it.
+    """
+    score, source = analysis.score, engine.SCORE_STORED
+    if score is None:
+        payload = analysis.analysis_payload if isinstance(analysis.analysis_payload, dict) else {}
+        stored = payload.get("score")
+        if isinstance(stored, int | float) and not isinstance(stored, bool):
+            score = stored
+        else:
+            score = engine.synthetic_score(analysis.recommendation, analysis.confidence_score)
+            source = engine.SCORE_SYNTHETIC if score is not None else engine.SCORE_STORED
     return {
         "recommendation": analysis.recommendation,
-        "score": analysis.score,
+        "score": score,
+        "score_source": source,
         "confidence": analysis.confidence_score,
         "confidence_calibrated": analysis.confidence_calibrated,
         "ev_score_7d": analysis.ev_score_7d,

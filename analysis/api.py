@@ -19,6 +19,7 @@ from accounts.permissions import DeskWriterPermission
 from analysis.contract import load_contract_schema
 from analysis.engine import ProgressCallback
 from analysis.exports import analysis_csv, analysis_pdf, export_filename, history_csv
+from analysis.exports.renderers import CsvRenderer, FileExportMixin, PdfRenderer
 from analysis.filters import (
     HANDLER_CHECKED,
     RECOMMENDATION_MESSAGE,
@@ -281,8 +282,10 @@ def _attachment(content: str | bytes, content_type: str, filename: str) -> HttpR
     return response
 
 
-class AnalysisCsvExportView(APIView):
+class AnalysisCsvExportView(FileExportMixin, APIView):
     """One analysis (the latest, or `analysis_id`) as the earlier Section,Field,Value CSV."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
         summary="Export an analysis as CSV (summary, agents, sentiment factors)",
@@ -296,8 +299,10 @@ class AnalysisCsvExportView(APIView):
         return _attachment(analysis_csv(report), "text/csv; charset=utf-8", filename)
 
 
-class HistoryCsvExportView(APIView):
+class HistoryCsvExportView(FileExportMixin, APIView):
     """The detailed history as CSV, with the same filters; cells safe to open in a spreadsheet."""
+
+    renderer_classes = [JSONRenderer, CsvRenderer]
 
     @extend_schema(
         summary="Export a ticker's history (with the detailed filters) as CSV",
@@ -315,8 +320,10 @@ class HistoryCsvExportView(APIView):
         return _attachment(text, "text/csv; charset=utf-8", filename)
 
 
-class AnalysisPdfExportView(APIView):
+class AnalysisPdfExportView(FileExportMixin, APIView):
     """A report of one analysis (the latest, or `analysis_id`) a PM can forward."""
+
+    renderer_classes = [JSONRenderer, PdfRenderer]
 
     @extend_schema(
         summary="Export an analysis as a PDF report",

@@ -112,6 +112,39 @@ class PortfolioPosition:
     sector_value: float
     max_position_pct: float
     max_sector_pct: float
+    risk_budget_pct: float = 1.0
+
+
+# The earlier system's profile defaults, used when no holdings are on record.
+DEFAULT_MAX_POSITION = 0.10
+DEFAULT_MAX_SECTOR = 0.30
+# A limit breached by at most 15 % of itself is a warning, beyond that a failure.
+LIMIT_WARN_RATIO = 1.15
+# fit_score: 85 for a clean fit, less per problem (the earlier overlay's weights).
+FIT_BASE = 85
+FIT_PENALTY = {"data_quality_gate": (12, 22), "max_position": (8, 16), "max_sector": (8, 16)}
+FIT_OVER_BUDGET = 8
+FIT_DEFENSIVE = 4
+
+
+def _add_step(max_position: float) -> float:
+    """How much an add buys: half the position limit, kept between 1 % and 5 % of the book."""
+    return max(0.01, min(0.05, max_position * 0.5 if max_position > 0 else 0.03))
+
+
+def _projected(action: str, current: float, sector_now: float, max_position: float) -> tuple[float, float]:
+    position = {
+        "add": min(1.0, current + _add_step(max_position)),
+        "trim": current * 0.7,
+        "exit": 0.0,
+    }.get(action, current)
+    return position, max(0.0, min(1.0, sector_now + position - current))
+
+
+def _limit_status(projected: float, limit: float) -> str:
+    if projected <= limit + 1e-9:
+        return "pass"
+    return "warn" if projected <= (limit * LIMIT_WARN_RATIO if limit > 0 else 0.05) else "fail"
 
 
 def legacy_portfolio_action(
@@ -123,59 +156,102 @@ def legacy_portfolio_action(
     data_quality_level: str = "good",
     conflicted: bool = False,
 ) -> dict[str, Any]:
-    """The earlier advisory form: what to do with the position, with its limits.
+    """The earlier advisory overlay: add / hedge / trim / exit / hold, checked against the limits.
 
-    Ours (`current_weight`, `suggested_weight`, `reason`) and the earlier keys
-    (`fit_score`, `*_position_pct` fractions, `constraint_checks`, `rationale`) side by side.
+    BUY adds, SELL exits a held position (else holds), HOLD holds. Poor data or conflicted
+    agents block an add: a held BUY or HOLD is hedged instead, an unheld BUY held back. An add
+    that would breach the position or sector limit is held back; a HOLD or SELL already over
+    a limit is trimmed. `size` and `confidence` do not change the earlier action (they are kept
+    for the callers' signature). Ours (`current_weight`, `suggested_weight`, `reason`) and the
+    earlier keys (`fit_score`, `*_position_pct` fractions, `constraint_checks`, `rationale`).
     """
-    if position is None or position.total_value <= 0:
-        action = {
-            "action": {"BUY": "consider_opening", "HOLD": "no_action", "SELL": "avoid"}[recommendation],
-            "current_weight": None,
-            "suggested_weight": None,
-            "reason": "No portfolio holdings on record; sizing is advisory only.",
-        }
-        return with_earlier_action_keys(
-            action, confidence=confidence, data_quality_level=data_quality_level, conflicted=conflicted
-        )
-    current = position.position_value / position.total_value
-    sector_weight = position.sector_value / position.total_value
-    cap = position.max_position_pct * SIZING_MULTIPLIER[size] / 1.5
-    room_in_sector = max(0.0, position.max_sector_pct - sector_weight + current)
-    if recommendation == "BUY":
-        suggested = min(cap, room_in_sector, position.max_position_pct)
-        action = "add" if suggested > current + 0.002 else "hold"
-        reason = (
-            f"BUY sized {size.lower()}: target {suggested:.1%} "
-            f"within the {position.max_position_pct:.0%} position limit"
-        )
-    elif recommendation == "SELL":
-        suggested = 0.0 if size != "SMALL" else current / 2
-        action = "exit" if suggested == 0.0 and current > 0 else "trim" if current > 0 else "avoid"
-        reason = "SELL: reduce exposure" if current > 0 else "SELL: no position to reduce"
-    else:
-        suggested = min(current, position.max_position_pct)
-        action = "trim" if current > position.max_position_pct else "hold"
-        reason = "HOLD: keep the position within limits"
-    return with_earlier_action_keys(
+    del size, confidence
+    held = position is not None and position.total_value > 0
+    current = position.position_value / position.total_value if held else 0.0
+    sector_now = position.sector_value / position.total_value if held else 0.0
+    max_position = position.max_position_pct if position is not None else DEFAULT_MAX_POSITION
+    max_sector = position.max_sector_pct if position is not None else DEFAULT_MAX_SECTOR
+    risk_budget = position.risk_budget_pct if position is not None else 1.0
+    has_position = current > 0.0001
+    level = str(data_quality_level or "warn").lower()
+
+    action = {"BUY": "add", "SELL": "exit" if has_position else "hold"}.get(recommendation, "hold")
+    rationale = [f"Base mapping from recommendation {recommendation}."]
+    if level == "poor" or conflicted:
+        if has_position and recommendation in ("BUY", "HOLD"):
+            action = "hedge"
+            rationale.append("Signal conflict or poor data quality: hedge the position rather than add.")
+        elif recommendation == "BUY":
+            action = "hold"
+            rationale.append("Signal conflict or poor data quality blocked adding exposure.")
+    projected, _ = _projected(action, current, sector_now, max_position)
+    if projected > max_position:
+        if recommendation == "BUY":
+            action = "hold"
+            rationale.append("The add would breach the position limit; held instead.")
+        elif has_position and current > max_position:
+            action = "trim"
+            rationale.append("The position is above its limit; trim it.")
+    _, projected_sector = _projected(action, current, sector_now, max_position)
+    if projected_sector > max_sector:
+        if recommendation == "BUY":
+            action = "hold"
+            rationale.append("The add would breach the sector limit; held instead.")
+        elif has_position and sector_now > max_sector:
+            action = "trim"
+            rationale.append("The sector is above its limit; trim the position.")
+    projected, projected_sector = _projected(action, current, sector_now, max_position)
+
+    gate = "fail" if level == "poor" or conflicted else "warn" if level == "warn" else "pass"
+    checks = [
         {
-            "action": action,
-            "current_weight": round(current, 4),
-            "suggested_weight": round(suggested, 4),
-            "sector": position.sector,
-            "sector_weight": round(sector_weight, 4),
-            "max_position_pct": position.max_position_pct,
-            "max_sector_pct": position.max_sector_pct,
-            "reason": reason,
+            "name": "max_position",
+            "status": _limit_status(projected, max_position),
+            "detail": f"Projected {projected:.2%} vs limit {max_position:.2%}.",
         },
-        confidence=confidence,
-        data_quality_level=data_quality_level,
-        conflicted=conflicted,
-    )
+        {
+            "name": "max_sector",
+            "status": _limit_status(projected_sector, max_sector),
+            "detail": f"Projected sector {projected_sector:.2%} vs limit {max_sector:.2%}.",
+        },
+        {"name": "data_quality_gate", "status": gate, "detail": f"Quality={level}; conflicted={conflicted}."},
+    ]
+    utilisation = projected / risk_budget if risk_budget > 0 else 1.0
+    if not held:
+        rationale.append("No portfolio holdings on record; sizing is advisory only.")
+    return {
+        "action": action,
+        "current_weight": round(current, 4),
+        "suggested_weight": round(projected, 4),
+        "sector": position.sector if held else None,
+        "sector_weight": round(sector_now, 4),
+        "max_position_pct": max_position,
+        "max_sector_pct": max_sector,
+        "reason": " ".join(rationale),
+        "fit_score": _fit_score(checks, utilisation, action),
+        "current_position_pct": round(current, 6),
+        "projected_position_pct": round(projected, 6),
+        "sector_exposure_pct": round(projected_sector, 6),
+        "risk_budget_utilization_pct": round(utilisation, 6),
+        "constraint_checks": checks,
+        "rationale": rationale,
+    }
 
 
 def _fraction(value: Any) -> float:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+
+
+def _fit_score(checks: list[dict[str, str]], utilisation: float, action: str) -> int:
+    """The earlier overlay's fit (0..100): 85 less 12/22 for a warned/failed data gate, 8/16 per
+    warned/failed limit, 8 over the risk budget and 4 for a defensive action (hedge, trim)."""
+    fit = FIT_BASE
+    for check in checks:
+        warn, fail = FIT_PENALTY[check["name"]]
+        fit -= warn if check["status"] == "warn" else fail if check["status"] == "fail" else 0
+    fit -= FIT_OVER_BUDGET if utilisation > 1.0 else 0
+    fit -= FIT_DEFENSIVE if action in ("hedge", "trim") else 0
+    return int(max(0, min(100, fit)))
 
 
 def with_earlier_action_keys(
@@ -187,11 +263,10 @@ def with_earlier_action_keys(
 ) -> dict[str, Any] | None:
     """The advisory action with the earlier keys; idempotent, safe on actions stored before them.
 
-    Fractions of the book: `current_position_pct` now, `projected_position_pct` after the
-    suggestion, `sector_exposure_pct` of the ticker's sector after it,
-    `risk_budget_utilization_pct` the projected weight over the position limit. `fit_score`
-    (0..100) starts at 100·confidence and loses 25 per failed check and 10 per warning.
+    An action stored before the earlier keys came back keeps its own action and weights; its
+    checks and `fit_score` are worked out from them as the overlay does today.
     """
+    del confidence
     if not isinstance(action, dict):
         return action
     out = dict(action)
@@ -201,50 +276,32 @@ def with_earlier_action_keys(
     projected = _fraction(out.get("suggested_weight")) if out.get("suggested_weight") is not None else current
     sector_now = _fraction(out.get("sector_weight"))
     sector_after = max(0.0, sector_now - current + projected)
-    max_position = out.get("max_position_pct")
-    max_sector = out.get("max_sector_pct")
-    checks: list[dict[str, str]] = []
-    rationale = [f"{out.get('reason') or 'Advisory action'}."]
-    if isinstance(max_position, int | float):
-        ok = projected <= max_position + 1e-9
-        checks.append(
-            {
-                "name": "max_position",
-                "status": "pass" if ok else "fail",
-                "detail": f"Projected {projected:.2%} vs limit {max_position:.2%}.",
-            }
-        )
-        if current > max_position:
-            rationale.append("Current position exceeds the position limit.")
-    if isinstance(max_sector, int | float):
-        ok = sector_after <= max_sector + 1e-9
-        checks.append(
-            {
-                "name": "max_sector",
-                "status": "pass" if ok else "fail",
-                "detail": f"Projected sector {sector_after:.2%} vs limit {max_sector:.2%}.",
-            }
-        )
-        if sector_now > max_sector:
-            rationale.append("Sector concentration is already above its limit.")
-    level = data_quality_level or "warn"
-    gate = "fail" if level == "poor" else "warn" if (level != "good" or conflicted) else "pass"
-    checks.append(
-        {"name": "data_quality_gate", "status": gate, "detail": f"Quality={level}; conflicted={conflicted}."}
-    )
-    base = 100.0 * (confidence if isinstance(confidence, int | float) else 0.5)
-    penalty = sum(25 if c["status"] == "fail" else 10 if c["status"] == "warn" else 0 for c in checks)
+    max_position = _fraction(out.get("max_position_pct")) or DEFAULT_MAX_POSITION
+    max_sector = _fraction(out.get("max_sector_pct")) or DEFAULT_MAX_SECTOR
+    level = str(data_quality_level or "warn").lower()
+    gate = "fail" if level == "poor" or conflicted else "warn" if level == "warn" else "pass"
+    checks = [
+        {
+            "name": "max_position",
+            "status": _limit_status(projected, max_position),
+            "detail": f"Projected {projected:.2%} vs limit {max_position:.2%}.",
+        },
+        {
+            "name": "max_sector",
+            "status": _limit_status(sector_after, max_sector),
+            "detail": f"Projected sector {sector_after:.2%} vs limit {max_sector:.2%}.",
+        },
+        {"name": "data_quality_gate", "status": gate, "detail": f"Quality={level}; conflicted={conflicted}."},
+    ]
     out.update(
         {
-            "fit_score": round(max(0.0, min(100.0, base - penalty))),
+            "fit_score": _fit_score(checks, projected, str(out.get("action"))),
             "current_position_pct": round(current, 6),
             "projected_position_pct": round(projected, 6),
             "sector_exposure_pct": round(sector_after, 6),
-            "risk_budget_utilization_pct": round(projected / max_position, 6)
-            if isinstance(max_position, int | float) and max_position > 0
-            else 0.0,
+            "risk_budget_utilization_pct": round(projected, 6),
             "constraint_checks": checks,
-            "rationale": rationale,
+            "rationale": [f"{out.get('reason') or 'Advisory action'}."],
         }
     )
     return out

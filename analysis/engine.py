@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from analysis import contract as signal_contract
-from analysis import decision, diagnostics, indicators, regime, synthesis
+from analysis import decision, diagnostics, expected_returns, indicators, regime, synthesis
 from analysis.agents import AGENT_NAMES, DEPENDENCIES, agent_runner
 from analysis.agents.base import AgentContext, AgentOutput, NoData, failed_output
+from analysis.contract.curve import CurveBin, curve_at
 from analysis.market_data import MarketDataError, MarketDataProvider, PriceSeries
 
 HISTORY_DAYS = 3 * 365 + 30  # three years of daily bars, plus warm-up
@@ -62,6 +63,10 @@ class EngineRequest:
     # Per horizon (1, 7, 30): the latest reliability bins known at `as_of`.
     reliability_bins: Mapping[int, Sequence[ReliabilityBinRow]] = field(default_factory=dict)
     portfolio_position: decision.PortfolioPosition | None = None
+    # Per horizon: past calls' realised outcomes by signal-strength band, as known at `as_of`.
+    return_evidence: Mapping[int, Sequence[expected_returns.BandEvidence]] = field(default_factory=dict)
+    # Round trip of a new position (transaction cost + slippage), percent.
+    round_trip_cost_pct: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,17 @@ def _timed(name: str, ctx: AgentContext) -> AgentOutput:
         output = failed_output(name, str(exc), source=ctx.provider.name)
     except Exception as exc:  # an agent's bug must not sink the run; recorded, not shown raw
         output = failed_output(name, f"Agent failed ({type(exc).__name__})", source=ctx.provider.name)
-    return replace(output, duration_seconds=time.perf_counter() - started)
+    return replace(_with_provenance(output, ctx), duration_seconds=time.perf_counter() - started)
+
+
+def _with_provenance(output: AgentOutput, ctx: AgentContext) -> AgentOutput:
+    """An answer from a provider that records provenance (`public`) carries its source, fetch
+    time and whether it is point-in-time beside the agent's own keys (added, never replaced)."""
+    provenance = getattr(ctx.provider, "provenance", None)
+    found = provenance(output.agent_type, ctx.ticker) if output.success and callable(provenance) else None
+    if not found:
+        return output
+    return replace(output, data={**found, **output.data})
 
 
 def run_agents(
@@ -200,7 +215,9 @@ def synthesise(
     )
     terms = synthesis.score_terms(data)
     score = synthesis.total_score(terms)
-    recommendation = synthesis.recommendation_for(score)
+    scaled = synthesis.scaled_call(terms)
+    band7 = expected_returns.pick_band(request.return_evidence.get(7, ()), scaled.signal_strength)
+    recommendation, _ = expected_returns.adapt_call(scaled.recommendation, band7)
     confidence = synthesis.raw_confidence(
         score=score,
         bullish=diag["bullish_count"],
@@ -235,6 +252,20 @@ def synthesise(
         resistance=(data.get("market") or {}).get("resistance"),
         invalidation=decision.invalidation_conditions(recommendation, stop=stop_guess, data=data),
     )
+    expectation = expected_returns.expected_returns_for(
+        recommendation=recommendation,
+        signal_recommendation=scaled.recommendation,
+        signal_strength=scaled.signal_strength,
+        evidence=request.return_evidence,
+        scenario_e7_pct=signal_contract.scenario_expected_return(_contract_scenarios(scenarios)),
+        scenario_d7_pct=signal_contract.downside_risk_7d(
+            _contract_scenarios(scenarios),
+            entry_price=card["reference_price"],
+            stop_loss=card["stop_loss"],
+            recommendation=recommendation,
+        ),
+        cost_pct=request.round_trip_cost_pct,
+    )
     risks, opportunities = decision.risks_and_opportunities(data, diag)
     snapshot = diagnostics.signal_snapshot(
         recommendation=recommendation, score=score, confidence=confidence, data=data
@@ -246,6 +277,8 @@ def synthesise(
         previous_timestamp=request.previous_timestamp,
     )
     rationale = decision.rationale(recommendation, request.ticker, score, confidence, terms, risks)
+    if expectation.note:  # what the evidence says of this band comes first: it may have changed the call
+        rationale = signal_contract.truncate_rationale(f"{expectation.note} {rationale}")
     portfolio_action = decision.legacy_portfolio_action(
         recommendation,
         size,
@@ -263,6 +296,16 @@ def synthesise(
     analysis: dict[str, Any] = {
         "recommendation": recommendation,
         "score": score,
+        # Beside the legacy score: the call judged against what the answering agents can say.
+        "signal_strength": scaled.signal_strength,
+        "evidence_coverage": scaled.evidence_coverage,
+        "signal_recommendation": scaled.recommendation,
+        "synthesis_scaling": scaled.to_dict(),
+        "expected_return_source": expectation.source,
+        "expected_net_return_pct": {
+            key: h.to_dict()["expected_net_return_pct"] for key, h in expectation.horizons.items()
+        },
+        "return_evidence": expectation.to_dict(),
         "confidence": confidence,
         "reasoning": rationale,
         "risks": risks,
@@ -296,7 +339,15 @@ def synthesise(
     }
     if request.contract_enabled:
         contract = build_contract(
-            request, analysis, outputs, scenarios, diag, assessment, rationale, is_demo=provider.is_demo
+            request,
+            analysis,
+            outputs,
+            scenarios,
+            diag,
+            assessment,
+            rationale,
+            is_demo=provider.is_demo,
+            expectation=expectation,
         )
         analysis.update(
             {
@@ -321,17 +372,25 @@ def synthesise(
                 "rationale_summary": rationale,
             }
         )
-    trace = reasoning_trace(terms, score, recommendation, diag) if request.cot_enabled else None
+    trace = reasoning_trace(terms, score, recommendation, diag, scaled) if request.cot_enabled else None
     factors = (data.get("sentiment") or {}).get("factor_rows", [])
     return analysis, trace, factors, up_probability
 
 
 def reasoning_trace(
-    terms: list[synthesis.ScoreTerm], score: int, recommendation: str, diag: dict[str, Any]
+    terms: list[synthesis.ScoreTerm],
+    score: int,
+    recommendation: str,
+    diag: dict[str, Any],
+    scaled: synthesis.ScaledCall,
 ) -> str:
     """Step-by-step working; persisted only when COT_PERSISTENCE_ENABLED is on."""
     lines = [f"{t.name}: {t.why} → {t.points:+.2f}" for t in terms]
-    lines.append(f"total (clipped to ±100) = {score:+d} → {recommendation}")
+    lines.append(
+        f"total (clipped to ±100) = {score:+d}; strength {scaled.signal_strength:+.1f} of reach "
+        f"(coverage {scaled.evidence_coverage:.2f}) → {scaled.recommendation}; "
+        f"after evidence {recommendation}"
+    )
     lines.append(diagnostics.diagnostics_summary(diag))
     return "\n".join(lines)
 
@@ -346,8 +405,10 @@ def pick_bin(
     ``Σ hits / Σ samples`` over all its bins with ``hits = hit_rate·sample_size`` (bins with a
     non-finite hit rate or no samples are left out), over ``base_sample_size = Σ samples``.
 
-    An empty or missing bin gives ``sample_size = 0`` and ``hit_rate = base_rate``, so the
-    contract's shrinkage returns the base rate. None when there is no evidence at all: no bin
+    ``curve_rate`` is the horizon's calibration curve at `confidence`
+    (:func:`analysis.contract.curve.curve_at` over all its bins). An empty or missing bin gives
+    ``sample_size = 0`` and ``hit_rate = base_rate``; its curve value is its outside prior, kept
+    between its neighbours. None when there is no evidence at all: no bin
     matches and no bin has samples.
     """
 
@@ -383,13 +444,23 @@ def pick_bin(
             break
     n = _count(match.sample_size) if match is not None else 0
     rate = _fraction(match.hit_rate) if match is not None else None
+    # The horizon's curve over every bin (prior from outside the bin, isotonic where the sample allows).
+    point = curve_at(
+        [
+            CurveBin(row.lower, row.upper, _count(row.sample_size), round(rate_i * _count(row.sample_size)))
+            for row in bins
+            if (rate_i := _fraction(row.hit_rate)) is not None
+        ],
+        c,
+    )
+    fitted = {"curve_rate": point.value, "curve_method": point.method} if point is not None else {}
     if match is not None and n > 0 and rate is not None:
         return signal_contract.ReliabilityEvidence(
-            hit_rate=rate, sample_size=n, base_rate=base_rate, base_sample_size=samples_total
+            hit_rate=rate, sample_size=n, base_rate=base_rate, base_sample_size=samples_total, **fitted
         )
     if base_rate is not None:
         return signal_contract.ReliabilityEvidence(
-            hit_rate=base_rate, sample_size=0, base_rate=base_rate, base_sample_size=samples_total
+            hit_rate=base_rate, sample_size=0, base_rate=base_rate, base_sample_size=samples_total, **fitted
         )
     if match is not None:
         return signal_contract.ReliabilityEvidence(hit_rate=rate if rate is not None else 0.0, sample_size=0)
@@ -406,6 +477,7 @@ def build_contract(
     rationale: str,
     *,
     is_demo: bool,
+    expectation: expected_returns.ExpectedReturns | None = None,
 ) -> dict[str, Any]:
     card = analysis["decision_card"]
     answered = [o for o in outputs.values() if o.success]
@@ -418,7 +490,7 @@ def build_contract(
     inputs = signal_contract.ContractInputs(
         recommendation=analysis["recommendation"],
         raw_confidence=analysis["confidence"],
-        scenarios=tuple(signal_contract.Scenario(s.name, s.probability, s.return_pct) for s in scenarios),
+        scenarios=_contract_scenarios(scenarios),
         entry_price=card["reference_price"],
         entry_zone=(card["entry_zone"]["low"], card["entry_zone"]["high"]),
         stop_loss=card["stop_loss"],
@@ -449,5 +521,11 @@ def build_contract(
             for o in answered
         ),
         rationale=rationale,
+        expected_return_7d_pct=expectation.contract_e7_pct if expectation else None,
+        downside_risk_7d_pct=expectation.contract_d7_pct if expectation else None,
     )
     return signal_contract.build_signal_contract_v2(inputs)
+
+
+def _contract_scenarios(scenarios: list[synthesis.Scenario]) -> tuple[signal_contract.Scenario, ...]:
+    return tuple(signal_contract.Scenario(s.name, s.probability, s.return_pct) for s in scenarios)

@@ -19,12 +19,14 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import signal
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from analysis.engine import EngineRequest, EngineResult, run_engine
 from analysis.market_context import MarketContext, with_market_context
+from analysis.market_data import MarketDataProvider
 from analysis.providers import ProviderSpec, is_custom_provider, provider_for
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,10 @@ class EngineWorkersFailed(RuntimeError):
 
 
 def _start_worker() -> None:
+    # Ctrl+C reaches every process in the terminal's group: the server decides when its
+    # workers stop (pool shutdown, or the watch below), so a worker ignores it rather than
+    # dying mid-task with a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # A worker whose server died (killed, crashed) would otherwise wait for work forever:
     # it holds its own end of the task queue, so it never sees the queue close.
     parent = multiprocessing.parent_process()
@@ -56,7 +62,15 @@ def _warm() -> None:
     """Nothing: submitted once per worker so their start-up happens before the first ticker."""
 
 
-def _run_in_worker(request: EngineRequest, spec: ProviderSpec, context: MarketContext | None) -> EngineResult:
+def _run_in_worker(
+    request: EngineRequest,
+    spec: ProviderSpec,
+    context: MarketContext | None,
+    provider: MarketDataProvider | None = None,
+) -> EngineResult:
+    if provider is not None:
+        # Data prefetched by the calling process (plain data): nothing to build or fetch here.
+        return run_engine(request, provider=with_market_context(provider, context))
     if is_custom_provider(spec):
         # A provider class of the deployment's own may use Django (settings, models); the
         # built-in ones do not, and a worker spared django.setup() starts in a third the time.
@@ -104,12 +118,17 @@ def _discard(pool: ProcessPoolExecutor) -> None:
 
 
 def run_engine_in_worker(
-    request: EngineRequest, *, spec: ProviderSpec, context: MarketContext | None, size: int
+    request: EngineRequest,
+    *,
+    spec: ProviderSpec,
+    context: MarketContext | None,
+    size: int,
+    provider: MarketDataProvider | None = None,
 ) -> EngineResult:
     """`run_engine(request)` in a worker process; blocks the calling thread until it is done."""
     pool = worker_pool(size)
     try:
-        future: Future[EngineResult] = pool.submit(_run_in_worker, request, spec, context)
+        future: Future[EngineResult] = pool.submit(_run_in_worker, request, spec, context, provider)
         return future.result()
     except BrokenProcessPool as exc:
         logger.error(

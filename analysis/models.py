@@ -104,7 +104,22 @@ class Analysis(models.Model):
                 name="analyses_recommendation_valid",
             ),
         ]
-        indexes = [models.Index(fields=["ticker", "-timestamp"], name="analyses_ticker_ts_idx")]
+        indexes = [
+            models.Index(fields=["ticker", "-timestamp"], name="analyses_ticker_ts_idx"),
+            # The current call of a ticker: `current()` ordered by `newest_market_moment_first()`.
+            # Partial, since SQL renders `backdated=False` as `NOT backdated`, which no column
+            # of a composite index matches.
+            models.Index(
+                F("ticker"),
+                market_moment().desc(),
+                F("timestamp").desc(),
+                F("id").desc(),
+                name="analyses_current_moment_idx",
+                condition=Q(backdated=False),
+            ),
+            # The rollout status's window over every ticker.
+            models.Index(fields=["timestamp"], name="analyses_timestamp_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticker} {self.recommendation or '?'} @ {self.timestamp:%Y-%m-%d %H:%M}"

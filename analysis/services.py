@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from alerts.services import evaluate_alerts
-from analysis.agents import AGENT_NAMES, resolve_agents
+from analysis.agents import AGENT_NAMES, SWITCHABLE, resolve_agents
 from analysis.backdating import is_backdated
 from analysis.decision import PortfolioPosition
 from analysis.engine import (
@@ -39,6 +40,7 @@ from analysis.providers import ProviderSpec, provider_for, provider_spec
 from analysis.selectors import previous_analysis
 from analysis.tickers import InvalidTicker, normalise_ticker
 from calibration.models import HORIZONS, AnalysisOutcome
+from calibration.outcome_evidence import return_evidence
 from calibration.selectors import latest_reliability_bins
 from pmresearch.db import write_transaction
 from pmresearch.errors import DomainError
@@ -95,10 +97,15 @@ def parse_analysis_request(
         named, valid = ", ".join(dict.fromkeys(unknown)), ", ".join(sorted(AGENT_NAMES))
         raise DomainError(f"Invalid agent names: {named}. Valid: {valid}")
     try:
-        resolved = resolve_agents(cleaned)
+        resolved = resolve_agents(cleaned, disabled=disabled_agents())
     except ValueError as exc:
         raise DomainError(str(exc)) from exc
     return AnalysisRequest(ticker=symbol, agents=resolved, as_of=parse_as_of(as_of))
+
+
+def disabled_agents() -> frozenset[str]:
+    """The agents an operator switched off (MACRO_AGENT_ENABLED / OPTIONS_AGENT_ENABLED false)."""
+    return frozenset(name for name, setting in SWITCHABLE.items() if not getattr(settings, setting, True))
 
 
 def parse_as_of(value: str | dt.date | dt.datetime | None) -> dt.datetime:
@@ -142,19 +149,52 @@ class RunContext:
     # When the run was asked for: its analyses are backdated when their as_of session is
     # earlier than this moment's (`analysis.backdating`), however long the run then takes.
     requested_at: dt.datetime = field(default_factory=timezone.now)
+    # The run's prefetched data, for a provider that fetches online (`prefetched`).
+    snapshot: Any = None
+    _snapshot_lock: threading.Lock = field(default_factory=threading.Lock)
     _bins: dict[dt.date, dict[int, list[ReliabilityBinRow]]] = field(default_factory=dict)
+    _evidence: dict[dt.date, dict[int, list[Any]]] = field(default_factory=dict)
 
     def reliability_bins(self, as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
         if as_of_date not in self._bins:
             self._bins[as_of_date] = reliability_bin_rows(as_of_date)
         return self._bins[as_of_date]
 
+    def return_evidence(self, as_of_date: dt.date) -> dict[int, list[Any]]:
+        """Outcomes realised by `as_of_date`, by signal-strength band (`analysis.expected_returns`)."""
+        if as_of_date not in self._evidence:
+            self._evidence[as_of_date] = return_evidence(as_of_date=as_of_date)
+        return self._evidence[as_of_date]
+
+    def prefetched(self, request: EngineRequest) -> MarketDataProvider | None:
+        """For a provider that fetches online (`public`): the request's data, loaded into memory
+        through its cache here, so the engine touches no network; None for the others."""
+        if not getattr(self.provider, "fetches", False):
+            return None
+        with self._snapshot_lock:
+            held = self.snapshot
+        if held is None or not held.holds([request.ticker], request.as_of):
+            loaded = self.provider.snapshot([request.ticker], request.as_of)
+            with self._snapshot_lock:
+                same_moment = self.snapshot is not None and self.snapshot.as_of == loaded.as_of
+                self.snapshot = self.snapshot.merge(loaded) if same_moment else loaded
+                held = self.snapshot
+        prices = held.entries.get(("prices", request.ticker))
+        if prices is not None and prices.unknown_ticker:
+            raise DomainError(prices.reason)  # a 400 naming the price source
+        return held
+
     def run_engine(self, request: EngineRequest, on_progress: ProgressCallback | None) -> EngineResult:
+        snapshot = self.prefetched(request)
         if self.engine_processes > 0:
             return run_engine_in_worker(
-                request, spec=self.provider_spec, context=self.market, size=self.engine_processes
+                request,
+                spec=self.provider_spec,
+                context=self.market,
+                size=self.engine_processes,
+                provider=snapshot,
             )
-        provider = with_market_context(self.provider, self.market)
+        provider = snapshot if snapshot is not None else with_market_context(self.provider, self.market)
         return run_engine(request, provider=provider, on_progress=on_progress)
 
 
@@ -169,13 +209,25 @@ def reliability_bin_rows(as_of_date: dt.date) -> dict[int, list[ReliabilityBinRo
 
 
 def prepare_run(
-    *, as_of: dt.datetime | None = None, share_market: bool = False, engine_processes: int = 0
+    *,
+    as_of: dt.datetime | None = None,
+    share_market: bool = False,
+    engine_processes: int = 0,
+    tickers: list[str] | None = None,
 ) -> RunContext:
-    """A context for one or more analyses; `share_market` loads the market context at `as_of`."""
+    """A context for one or more analyses; `share_market` loads the market context at `as_of`.
+
+    With a provider that fetches online, `tickers` are prefetched together at `as_of` (in
+    bounded parallel threads), and that snapshot holds the index and macro the context would.
+    """
     spec = provider_spec()
     provider = provider_for(spec)
     market = None
-    if share_market and as_of is not None:
+    snapshot = None
+    if getattr(provider, "fetches", False):
+        if tickers and as_of is not None:
+            snapshot = provider.snapshot(list(tickers), as_of)
+    elif share_market and as_of is not None:
         market = load_market_context(
             provider, as_of=as_of, index_start=as_of.date() - dt.timedelta(days=HISTORY_DAYS)
         )
@@ -185,6 +237,7 @@ def prepare_run(
         provider=provider,
         market=market,
         engine_processes=max(0, engine_processes),
+        snapshot=snapshot,
     )
 
 
@@ -207,6 +260,10 @@ def run_analysis(
     # A current run is compared with the current call before it, never with a replay.
     previous = previous_analysis(request.ticker, before=request.as_of, current_only=not backdated)
     position = position_view(request.ticker)
+    cost_bps = (
+        position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
+    )
+    session_day = last_closed_session_day(request.as_of)
     engine_request = EngineRequest(
         ticker=request.ticker,
         as_of=request.as_of,
@@ -218,7 +275,10 @@ def run_analysis(
         previous_analysis_id=previous.pk if previous else None,
         previous_timestamp=previous.timestamp.isoformat() if previous else None,
         # Bins dated by New York session: those closed by as_of, never a later day's.
-        reliability_bins=run.reliability_bins(last_closed_session_day(request.as_of)),
+        reliability_bins=run.reliability_bins(session_day),
+        # Expected returns learn from outcomes realised by the same session day, never later.
+        return_evidence=run.return_evidence(session_day),
+        round_trip_cost_pct=(cost_bps + settings.CALIBRATION_SLIPPAGE_BPS) / 100.0,
         portfolio_position=PortfolioPosition(
             total_value=position.total_value,
             position_value=position.position_value,
@@ -248,9 +308,6 @@ def run_analysis(
             f"(fit {action['fit_score']}/100). Target {action['target_position_pct']:.1%}, "
             f"sector {action['projected_sector_pct']:.1%}."
         )
-    cost_bps = (
-        position.default_transaction_cost_bps if position else current_profile().default_transaction_cost_bps
-    )
     if on_progress is not None:
         on_progress("saving", "", 95, "Saving the analysis")
     with write_transaction():

@@ -87,9 +87,22 @@ def _agent_rows(report: dict) -> list[dict]:
             "duration_ms": round((result["duration_seconds"] or 0) * 1000, 1),
             "error": result["error"],
             "source": sources.get(name, "—"),
+            **_provenance(result),
         }
         for name, result in report["agent_results"].items()
     ]
+
+
+def _provenance(result: dict) -> dict:
+    """Where an agent's data came from, as of when, and whether it is as known then (badge text)."""
+    data = result.get("data") or {}
+    return {
+        "data_source": data.get("data_source") if result["success"] else None,
+        "data_as_of": data.get("as_of_date") or data.get("as_of"),
+        "fetched_at": data.get("source_fetched_at"),
+        "point_in_time": data.get("point_in_time", True),
+        "is_demo": bool(data.get("is_demo_data")),
+    }
 
 
 def _horizon_rows(contract: dict | None) -> list[dict]:

@@ -16,11 +16,25 @@ ensure_venv() {
   fi
   local stamp=".venv/.installed-$(basename "$requirements")"
   local digest
-  digest="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
-  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$digest" ]; then
+  digest="$(_requirements_digest "$requirements")"
+  # requirements-dev.txt installs the runtime set too: an up-to-date dev install covers it.
+  if [ "$requirements" = requirements.txt ] && _stamp_matches requirements-dev.txt; then
+    return
+  fi
+  if ! _stamp_matches "$requirements"; then
     echo "Installing $requirements into .venv"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
     echo "$digest" > "$stamp"
   fi
+}
+
+# The files a requirements file installs: itself and the runtime set it includes.
+_requirements_digest() {
+  cat requirements.txt "$1" | sha256sum | cut -d' ' -f1
+}
+
+_stamp_matches() {
+  local stamp=".venv/.installed-$(basename "$1")"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$(_requirements_digest "$1")" ]
 }

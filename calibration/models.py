@@ -205,11 +205,12 @@ class MacroCatalystEvent(models.Model):
 
 
 class CatalystReason(models.TextChoices):
+    # The earlier system's names, kept in stored rows and in the API: its clients and adopted
+    # databases read them. Which event a run is for is in catalyst_event_type.
     SCHEDULED = "scheduled"
-    MACRO_EVE = "macro_eve", "Day before a macro event"
-    MACRO_DAY = "macro_day", "Day of a macro event"
-    EARNINGS_EVE = "earnings_eve", "Day before earnings"
-    EARNINGS_AFTER = "earnings_after", "Day after earnings"
+    CATALYST_PRE = "catalyst_pre", "Before a catalyst (earnings or macro)"
+    CATALYST_DAY = "catalyst_day", "Day of a macro event"
+    CATALYST_POST = "catalyst_post", "After earnings"
 
 
 class CatalystRunClaim(models.Model):

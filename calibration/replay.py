@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from analysis.market_data import NEW_YORK, session_close
 from analysis.models import Analysis, RunKind
 from analysis.providers.calendar import trading_days
-from analysis.services import run_analysis
+from analysis.services import prepare_run, run_analysis
 from calibration.outcomes import evaluate_due_outcomes, refresh_calibration
 from pmresearch.errors import DomainError
 
@@ -59,12 +59,17 @@ def replay_history(
                 "ticker", flat=True
             )
         )
+        pending = [ticker for ticker in tickers if ticker not in done]
+        # One context per date: a provider that fetches online loads the date's tickers together.
+        context = prepare_run(as_of=moment, tickers=pending) if pending else None
         for ticker in tickers:
             if ticker in done:
                 summary.analyses_existing += 1
                 continue
             try:
-                run_analysis(ticker=ticker, agents=agents, as_of=moment, run_kind=RunKind.REPLAY)
+                run_analysis(
+                    ticker=ticker, agents=agents, as_of=moment, run_kind=RunKind.REPLAY, context=context
+                )
                 summary.analyses_run += 1
             except DomainError:
                 summary.failures += 1

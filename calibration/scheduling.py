@@ -89,22 +89,38 @@ class CatalystDue(NamedTuple):
     event_date: dt.date
 
 
+def _macro_reasons(event_date: dt.date, today: dt.date, *, pre_days: int, day_enabled: bool) -> list[str]:
+    reasons = []
+    if event_date - dt.timedelta(days=pre_days) == today:
+        reasons.append(CatalystReason.CATALYST_PRE.value)
+    if day_enabled and event_date == today:
+        reasons.append(CatalystReason.CATALYST_DAY.value)
+    return reasons
+
+
 def catalyst_runs_due(*, now: dt.datetime) -> list[CatalystDue]:
     """The catalyst runs today (New York) calls for, claimed or not.
 
-    Macro events: the day before (macro_eve) and the day itself (macro_day). Earnings from
-    the provider: the day before (earnings_eve) and the day after (earnings_after). A
-    provider that fails for a ticker is logged and skipped; it never fails the tick.
+    Macro events of MACRO_CATALYST_EVENT_TYPES: MACRO_CATALYST_PRE_DAYS before (catalyst_pre)
+    and, with MACRO_CATALYST_DAY_ENABLED, the day itself (catalyst_day). Earnings from the
+    provider: CATALYST_PRE_DAYS before (catalyst_pre) and CATALYST_POST_DAYS after
+    (catalyst_post). An offset of 0 means the event's own day; with a macro offset of 0 and the
+    day run on, both runs fall on the event day, each once. A provider that fails for a ticker
+    is logged and skipped; it never fails the tick.
     """
     schedules = list(Schedule.objects.filter(enabled=True).order_by("pk"))
     if not schedules:
         return []
     today = market_today(now=now)
-    yesterday, tomorrow = today - dt.timedelta(days=1), today + dt.timedelta(days=1)
+    pre_days, post_days = settings.CATALYST_PRE_DAYS, settings.CATALYST_POST_DAYS
+    macro_pre_days = settings.MACRO_CATALYST_PRE_DAYS
+    macro_day = settings.MACRO_CATALYST_DAY_ENABLED
     macro_events = list(
-        MacroCatalystEvent.objects.filter(enabled=True, event_date__in=[today, tomorrow]).order_by(
-            "event_date", "event_type"
-        )
+        MacroCatalystEvent.objects.filter(
+            enabled=True,
+            event_type__in=settings.MACRO_CATALYST_EVENT_TYPES,
+            event_date__in={today, today + dt.timedelta(days=macro_pre_days)},
+        ).order_by("event_date", "event_type")
     )
     try:
         provider = get_provider()
@@ -114,12 +130,17 @@ def catalyst_runs_due(*, now: dt.datetime) -> list[CatalystDue]:
     due: list[CatalystDue] = []
     for schedule in schedules:
         for event in macro_events:
-            reason = CatalystReason.MACRO_EVE if event.event_date == tomorrow else CatalystReason.MACRO_DAY
-            due.append(CatalystDue(schedule, reason.value, event.event_type, event.event_date))
+            reasons = _macro_reasons(event.event_date, today, pre_days=macro_pre_days, day_enabled=macro_day)
+            for reason in reasons:
+                due.append(CatalystDue(schedule, reason, event.event_type, event.event_date))
         if provider is None:
             continue
         try:
-            earnings = provider.earnings_dates(schedule.ticker, start=yesterday, end=tomorrow)
+            earnings = provider.earnings_dates(
+                schedule.ticker,
+                start=today - dt.timedelta(days=post_days),
+                end=today + dt.timedelta(days=pre_days),
+            )
         except Exception as exc:
             logger.warning(
                 "Earnings dates unavailable for %s (%s); earnings catalysts skipped this tick",
@@ -128,10 +149,10 @@ def catalyst_runs_due(*, now: dt.datetime) -> list[CatalystDue]:
             )
             continue
         for day in sorted(set(earnings)):
-            if day == tomorrow:
-                due.append(CatalystDue(schedule, CatalystReason.EARNINGS_EVE.value, EARNINGS, day))
-            elif day == yesterday:
-                due.append(CatalystDue(schedule, CatalystReason.EARNINGS_AFTER.value, EARNINGS, day))
+            if day - dt.timedelta(days=pre_days) == today:
+                due.append(CatalystDue(schedule, CatalystReason.CATALYST_PRE.value, EARNINGS, day))
+            if day + dt.timedelta(days=post_days) == today:
+                due.append(CatalystDue(schedule, CatalystReason.CATALYST_POST.value, EARNINGS, day))
     return due
 
 

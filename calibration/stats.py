@@ -13,8 +13,11 @@ Units, used everywhere below:
 The earlier system's rules (``spec/earlier-system.md``, "Calibration") with this project's
 changes (``DESIGN.md`` §10): drawdown over the holding period, Wilson intervals and mean
 confidence per bin, expected calibration error, and shrinkage toward the base rate when a bin
-is small. The shrinkage formula lives in :mod:`analysis.contract` (the lower layer, which must
-not import other apps) and is re-exported here as :func:`shrunk_confidence`.
+is small. The calibration curve that turns these bins into a calibrated confidence (a beta
+posterior whose prior comes from outside the bin, made monotone by isotonic regression where the
+sample allows; its walk-forward procedure and figures in its docstring) lives in
+:mod:`analysis.contract.curve` (the lower layer, which must not import other apps) and is
+re-exported here, as is the earlier shrinkage :func:`shrunk_confidence`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from analysis.contract import MIN_BIN_SAMPLES, shrunk_confidence
+from analysis.contract.curve import CurveBin, calibration_curve, curve_at, posterior_mean
 
 __all__ = [
     "DEFAULT_N_BINS",
@@ -35,11 +39,15 @@ __all__ = [
     "RECOMMENDATIONS",
     "WILSON_Z_95",
     "BinStat",
+    "CurveBin",
     "OutcomeInputs",
     "OutcomeResult",
     "SnapshotStats",
+    "calibration_curve",
+    "curve_at",
     "evaluate_outcome",
     "expected_calibration_error",
+    "posterior_mean",
     "reliability_bins",
     "shrunk_confidence",
     "snapshot_stats",

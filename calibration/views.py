@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -212,6 +213,8 @@ def _schedules_context(request: HttpRequest) -> dict[str, Any]:
         "events": list(macro_events(start=today, end=today + dt.timedelta(days=DEFAULT_EVENT_DAYS))),
         "event_days": DEFAULT_EVENT_DAYS,
         "can_configure": can_configure(request.user),
+        # Beat only runs schedules with this on: without it the table is a plan, not a timer.
+        "scheduler_enabled": settings.SCHEDULER_ENABLED,
         "agent_names": AGENT_NAMES,
         "form": {"ticker": "", "interval_minutes": "60", "agents": [], "enabled": True},
         "error": None,

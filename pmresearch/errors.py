@@ -9,12 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from pmresearch.body_limit import TOO_BIG_STATUS, too_big_detail
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +56,9 @@ def validated_or_422(serializer: Any) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, DomainError):
         return Response({"detail": exc.detail}, status=exc.status_code)
+    if isinstance(exc, RequestDataTooBig):
+        # Raised when request.data first reads a body over DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return Response({"detail": too_big_detail()}, status=TOO_BIG_STATUS)
     if isinstance(exc, ValidationError):
         exc = exceptions.ValidationError(detail={"detail": exc.messages})
     if isinstance(exc, Http404):

@@ -5,12 +5,20 @@ Keys the earlier system's clients read (`status`, `timestamp`,
 As the earlier system did, it answers 200 while the instance can serve
 (`healthy`, or `degraded` when the configuration, broker or schema needs
 attention) and 503 only when it cannot: the database is unreachable.
+
+Load balancers poll it, so the default answer is cheap: the database is asked `SELECT 1` on
+every call, while the applied-migrations read and the broker ping (a millisecond or more each,
+measured) are reused for `DEEP_CHECK_TTL_SECONDS`. `?deep=1` runs them now, so a migration
+left unapplied shows at once. The keys are the same either way; `checks_age_seconds` says how
+old the reused part is (0 on a deep call).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 from typing import Any
 
 import redis
@@ -30,6 +38,8 @@ from pmresearch.config_checks import configuration_problems
 
 logger = logging.getLogger(__name__)
 
+#: How long a default `/health` reuses the schema state and the broker ping.
+DEEP_CHECK_TTL_SECONDS = 30.0
 PROJECT_APPS = ("alerts", "analysis", "calibration", "datasources", "portfolio", "rollout", "watchlists")
 
 
@@ -73,6 +83,31 @@ def schema_state() -> dict[str, Any]:
     }
 
 
+class _DeepChecks:
+    """The schema state and broker ping of the last deep check, reused for a short while."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: tuple[float, bool | str, dict[str, Any]] | None = None
+
+    def get(self, *, fresh: bool) -> tuple[float, bool | str, dict[str, Any]]:
+        now = time.monotonic()
+        with self._lock:
+            value = self._value
+        if fresh or value is None or now - value[0] > DEEP_CHECK_TTL_SECONDS:
+            value = (now, broker_reachable(), schema_state())
+            with self._lock:
+                self._value = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+deep_checks = _DeepChecks()
+
+
 @login_not_required
 @never_cache
 @require_GET
@@ -81,8 +116,12 @@ def health(request: HttpRequest) -> JsonResponse:
     problems = configuration_problems()
     if problems:
         logger.warning("Health check: configuration problems: %s", "; ".join(problems))
-    broker = broker_reachable()
-    schema = schema_state() if db_ok else {"schema_version": None, "schema_up_to_date": False}
+    deep = request.GET.get("deep", "").lower() in ("1", "true", "yes")
+    if db_ok:
+        checked_at, broker, schema = deep_checks.get(fresh=deep)
+    else:
+        checked_at, broker = time.monotonic(), broker_reachable()
+        schema = {"schema_version": None, "schema_up_to_date": False}
     healthy = db_ok and not problems and broker is not False and schema["schema_up_to_date"]
     body = {
         "status": "healthy" if healthy else ("degraded" if db_ok else "unhealthy"),
@@ -94,6 +133,7 @@ def health(request: HttpRequest) -> JsonResponse:
         "market_data": market_data_summary(),
         "version": pmresearch.__version__,
         **schema,
+        "checks_age_seconds": round(time.monotonic() - checked_at, 1),
         "timestamp": timezone.now().isoformat(),
     }
     return JsonResponse(body, status=200 if db_ok else 503)

@@ -83,3 +83,33 @@ def add_column(
     if literal_default:
         sql += " DEFAULT " + schema_editor.quote_value(field.get_db_prep_value(default, connection))
     schema_editor.execute(sql)
+
+
+def ensure_indexes(app_label: str, model_name: str, index_names: Iterable[str]) -> migrations.RunPython:
+    """Create the model's named indexes where absent (an adopted table may lack or hold them).
+
+    Pair with `SeparateDatabaseAndState(state_operations=[AddIndex(...)])`: the state learns
+    the index, and this creates it only when the table does not have one of that name yet.
+    """
+    names = tuple(index_names)
+
+    def present(schema_editor: BaseDatabaseSchemaEditor, table: str) -> set[str]:
+        connection = schema_editor.connection
+        with connection.cursor() as cursor:
+            return set(connection.introspection.get_constraints(cursor, table))
+
+    def forwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        model = apps.get_model(app_label, model_name)
+        existing = present(schema_editor, model._meta.db_table)
+        for index in model._meta.indexes:
+            if index.name in names and index.name not in existing:
+                schema_editor.add_index(model, index)
+
+    def backwards(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        model = apps.get_model(app_label, model_name)
+        existing = present(schema_editor, model._meta.db_table)
+        for index in model._meta.indexes:
+            if index.name in names and index.name in existing:
+                schema_editor.remove_index(model, index)
+
+    return migrations.RunPython(forwards, backwards, elidable=False)

@@ -10,12 +10,14 @@ Celery on kombu's filesystem broker. `DATABASE_URL` switches to PostgreSQL and
 from __future__ import annotations
 
 import importlib.util
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,6 +64,7 @@ INSTALLED_APPS = [
     "alerts",
     "watchlists",
     "datasources",
+    "desk",
 ]
 
 MIDDLEWARE = [
@@ -73,12 +76,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pmresearch.body_limit.BodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rollout.telemetry.LegacyReadTelemetryMiddleware",
 ]
 
 ROOT_URLCONF = "pmresearch.urls"
+# Long-lived threads that serve requests' sync code under ASGI (pmresearch/serving.py); each
+# keeps its database connection. 0 serves as Django does by default (a new thread per request).
+ASGI_SYNC_THREADS = env.int("ASGI_SYNC_THREADS", default=8)
 WSGI_APPLICATION = "pmresearch.wsgi.application"
 ASGI_APPLICATION = "pmresearch.asgi.application"
 
@@ -94,6 +101,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pmresearch.context_processors.desk",
             ],
+            # The shared formatting filters (|ny_time, |usd, |signed_pct, ...) on every page.
+            "builtins": ["pmresearch.templatetags.formatting"],
         },
     },
 ]
@@ -143,6 +152,8 @@ PMRESEARCH_ADMIN_EMAIL = env.str("PMRESEARCH_ADMIN_EMAIL", default="")
 PMRESEARCH_ADMIN_PASSWORD = env.str("PMRESEARCH_ADMIN_PASSWORD", default="")
 
 API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+# Legacy-read counts are kept in memory and written in batches this often (rollout/telemetry.py).
+TELEMETRY_FLUSH_SECONDS = env.float("TELEMETRY_FLUSH_SECONDS", default=5.0)
 
 # --- Internationalisation ---------------------------------------------------------
 
@@ -173,7 +184,8 @@ SERVESTATIC_AUTOREFRESH = DEBUG
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first so an anonymous API call gets 401 with a Token challenge.
-        "knox.auth.TokenAuthentication",
+        # knox tokens, read with their user in one query (accounts/authentication.py).
+        "accounts.authentication.DeskTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.DeskRolePermission"],
@@ -256,6 +268,10 @@ MARKET_DATA_CSV_DIR = env.str("MARKET_DATA_CSV_DIR", default=str(BASE_DIR / "dat
 MARKET_DATA_PROVIDER_OPTIONS = env.json("MARKET_DATA_PROVIDER_OPTIONS", default={})
 # Each agent gets this long before it is recorded as timed out.
 ANALYSIS_AGENT_TIMEOUT_SECONDS = env.float("ANALYSIS_AGENT_TIMEOUT_SECONDS", default=30.0)
+# Switch an agent off when its source is absent: it is then not run, nor counted as failed.
+MACRO_AGENT_ENABLED = env.bool("MACRO_AGENT_ENABLED", default=True)
+# As MACRO_AGENT_ENABLED, for the options agent.
+OPTIONS_AGENT_ENABLED = env.bool("OPTIONS_AGENT_ENABLED", default=True)
 # Slippage charged on every outcome, on top of the profile's transaction cost.
 CALIBRATION_SLIPPAGE_BPS = env.float("CALIBRATION_SLIPPAGE_BPS", default=5.0)
 # Analyses a watchlist run (POST /api/watchlists/{id}/analyze) keeps in flight at once.
@@ -314,6 +330,50 @@ CALIBRATION_BIN_COUNT = env.int("CALIBRATION_BIN_COUNT", default=5)
 # A bin needs this many samples before its hit rate replaces the confidence outright.
 CALIBRATION_MIN_BIN_SAMPLES = env.int("CALIBRATION_MIN_BIN_SAMPLES", default=30)
 
+
+def _days_offset(name: str, value: int) -> int:
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 or more days (0 is the event's own day), not {value}.")
+    return value
+
+
+# Days before earnings for the catalyst_pre run (0: the earnings day itself).
+CATALYST_PRE_DAYS = _days_offset("CATALYST_PRE_DAYS", env.int("CATALYST_PRE_DAYS", default=1))
+# Days after earnings for the catalyst_post run (0: the earnings day itself).
+CATALYST_POST_DAYS = _days_offset("CATALYST_POST_DAYS", env.int("CATALYST_POST_DAYS", default=1))
+# Days before a macro event for its catalyst_pre run (0: the event day itself).
+MACRO_CATALYST_PRE_DAYS = _days_offset(
+    "MACRO_CATALYST_PRE_DAYS", env.int("MACRO_CATALYST_PRE_DAYS", default=1)
+)
+# Whether a macro event's own day gets a catalyst_day run as well.
+MACRO_CATALYST_DAY_ENABLED = env.bool("MACRO_CATALYST_DAY_ENABLED", default=True)
+# Macro event types that trigger catalyst runs (comma-separated; empty turns macro catalysts off).
+MACRO_CATALYST_EVENT_TYPES = [
+    t.strip().lower()
+    for t in env.list("MACRO_CATALYST_EVENT_TYPES", default=["fomc", "cpi", "nfp"])
+    if t.strip()
+]
+
+# --- The desk brief and e-mail ------------------------------------------------------------
+
+# The brief is mailed at this New York time on trading days (after the outcome scoring at 17:30).
+BRIEF_SEND_TIME = env.str("BRIEF_SEND_TIME", default="18:00")
+_brief_time = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", BRIEF_SEND_TIME.strip())
+if _brief_time is None:
+    raise ImproperlyConfigured(f"BRIEF_SEND_TIME must be HH:MM (New York), got {BRIEF_SEND_TIME!r}")
+BRIEF_SEND_HOUR, BRIEF_SEND_MINUTE = int(_brief_time.group(1)), int(_brief_time.group(2))
+# The desk's address as its users reach it: the base of every link in an e-mail.
+BRIEF_BASE_URL = env.str("BRIEF_BASE_URL", default="http://127.0.0.1:8000")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="pmresearch <pmresearch@localhost>")
+
 # Beat's static schedule; the database (schedules, macro events) says what is due.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-api-tokens": {"task": "accounts.purge_expired_api_tokens", "schedule": 6 * 3600},
@@ -323,6 +383,11 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-outcomes": {
         "task": "calibration.evaluate_outcomes",
         "schedule": crontab(hour=CALIBRATION_OUTCOMES_HOUR, minute=CALIBRATION_OUTCOMES_MINUTE),
+    },
+    # New York time too; the task itself skips weekends and NYSE holidays.
+    "send-desk-brief": {
+        "task": "desk.send_brief",
+        "schedule": crontab(hour=BRIEF_SEND_HOUR, minute=BRIEF_SEND_MINUTE),
     },
 }
 

@@ -55,6 +55,8 @@ from calibration.views import (
     schedule_enable,
     schedules_page,
 )
+from desk.api import BriefView
+from desk.views import brief_email_preference, brief_opt_out
 from pmresearch import errors
 from pmresearch.health import health
 from pmresearch.views import home
@@ -162,6 +164,7 @@ api_patterns = [
     path("calibration/reliability", ReliabilityView.as_view(), name="api-calibration-reliability"),
     path("calibration/evaluation", EvaluationView.as_view(), name="api-calibration-evaluation"),
     path("rollout/phase7/status", RolloutStatusView.as_view(), name="api-rollout-phase7-status"),
+    path("brief", BriefView.as_view(), name="api-brief"),
     path("schemas/signal-contract-v2.json", ContractSchemaView.as_view(), name="api-contract-schema"),
     path("schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -209,6 +212,8 @@ urlpatterns = [
         notifications_acknowledge_all,
         name="alert-notifications-acknowledge-all",
     ),
+    path("desk/brief-email", brief_email_preference, name="desk-brief-email"),
+    path("desk/brief-email/opt-out/<str:token>", brief_opt_out, name="desk-brief-opt-out"),
     path("history/", history_page, name="history"),
     path("schedules/", schedules_page, name="schedules"),
     path("schedules/<int:schedule_id>/enable", schedule_enable, name="schedule-enable"),

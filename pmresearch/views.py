@@ -5,16 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 import pmresearch
-from analysis.models import Analysis
-from analysis.selectors import current_calls, recent_backdated
-from rollout.flags import flag_posture
+from desk.views import dashboard_page
 
 API_NAME = "pmresearch API"
 
@@ -76,14 +73,8 @@ def wants_json(request: HttpRequest) -> bool:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = {
-        "analysis_count": Analysis.objects.count(),
-        # The current call of each ticker; replays and runs as of a past date are listed apart.
-        "latest_analyses": current_calls(limit=10),
-        "backdated_analyses": recent_backdated(limit=5),
-        "flags": sorted(flag_posture().items()),
-    }
-    return render(request, "dashboard.html", context)
+    """The desk's brief (`desk`), which reads every app."""
+    return dashboard_page(request)
 
 
 @login_not_required

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import can_write
+from analysis.providers import get_provider
 from analysis.tickers import InvalidTicker, normalise_ticker
 from pmresearch.errors import DomainError
 from portfolio.models import FieldSource, MarketValueSource
@@ -58,15 +59,26 @@ def _edit_form(holding: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _provider_is_demo() -> bool:
+    """Whether the configured market data provider is the synthetic demo market."""
+    try:
+        return bool(get_provider().is_demo)
+    except ImproperlyConfigured:
+        return False
+
+
 def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     data = PortfolioOverviewSerializer(portfolio_overview()).data
     exposure = {row["ticker"]: row for row in data["exposure"]["by_ticker"]}
+    demo_provider = _provider_is_demo()
     rows = []
     for holding in data["holdings"]:
         row = exposure.get(holding["ticker"], {})
         rows.append(
             {
                 **holding,
+                # A value priced from the demo provider's close is synthetic: it must say so.
+                "price_is_demo": demo_provider and holding.get("market_value_source") == "provider_close",
                 "weight_pct": _pct(row.get("weight")),
                 "within_limit": row.get("within_limit", True),
                 "beta_assumed": row.get("beta_assumed", False),

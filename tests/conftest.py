@@ -34,6 +34,17 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
+@pytest.fixture(autouse=True)
+def _no_carried_over_reads() -> Iterator[None]:
+    """Counted reads stay with the test that made them (tests flush them explicitly)."""
+    from rollout.telemetry import read_buffer
+
+    read_buffer.timer_enabled = False
+    read_buffer.discard()
+    yield
+    read_buffer.discard()
+
+
 @pytest.fixture(scope="session")
 def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     """A uvicorn process (ASGI, as in production) over the test database, for the session."""

@@ -22,6 +22,7 @@ from calibration.models import (
     ScheduleRun,
 )
 from datasources.models import CachedResponse, CachedRow
+from desk.models import DeskPreferences
 from portfolio.models import PortfolioHolding, PortfolioProfile
 from watchlists.models import Watchlist, WatchlistTicker
 
@@ -246,3 +247,12 @@ class CachedRowFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
     fetched_at = factory.LazyFunction(timezone.now)
     payload = factory.LazyFunction(lambda: {"title": "Apple reports results"})
+
+
+class DeskPreferencesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeskPreferences
+        django_get_or_create = ("user",)
+
+    user = factory.SubFactory(UserFactory)
+    brief_email = True

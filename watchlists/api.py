@@ -26,13 +26,16 @@ from rest_framework.views import APIView
 
 from accounts.permissions import DeskWriterPermission
 from analysis.api import AGENTS_PARAM, AS_OF_PARAM
+from analysis.exports.renderers import CsvRenderer, FileExportMixin
 from analysis.models import Analysis, RunKind
 from analysis.serializers import AnalysisResponseSerializer
 from analysis.services import RunContext, prepare_run, run_analysis
 from analysis.streams import EventStreamRenderer
+from analysis.tickers import InvalidTicker, normalise_ticker
 from pmresearch.errors import DomainError, InvalidInput, validated_or_422
 from rollout.flags import Flag, is_enabled
 from watchlists import selectors, services
+from watchlists.bulk_add import add_pasted_tickers, split_paste
 from watchlists.exports import opportunities_csv, opportunities_filename
 from watchlists.models import Watchlist
 from watchlists.ranking import rank_opportunities
@@ -50,6 +53,9 @@ from watchlists.serializers import (
 )
 from watchlists.streams import ITEM_FIELDS, watchlist_events
 
+RUN_TICKERS_PARAM = OpenApiParameter(
+    "tickers", str, description="Only these tickers of the list, comma separated (resume an interrupted run)"
+)
 TICKER_PATH_PARAM = OpenApiParameter(
     "ticker", str, OpenApiParameter.PATH, description="US equity symbol, e.g. AAPL or BRK.B"
 )
@@ -148,11 +154,29 @@ class WatchlistTickersView(APIView):
     @extend_schema(
         operation_id="watchlists_tickers_create",
         summary="Add a ticker to a watchlist (PMs and admins); a ticker already there is left as it is",
+        description=(
+            'Or a pasted list: `{"tickers": ["AAPL", "MSFT"]}` or `{"tickers": "AAPL, MSFT NVDA"}`, each '
+            "validated and added; the answer lists `added`, `already_on_list`, `repeated` and `invalid` "
+            "(each with its `detail`). A 400 when no symbol of the list is valid."
+        ),
         request=TickerInputSerializer,
         responses=TickerChangeSerializer,
     )
     def post(self, request: Request, watchlist_id: int) -> Response:
         watchlist = _watchlist_or_404(watchlist_id)
+        if isinstance(request.data, dict) and "tickers" in request.data and "ticker" not in request.data:
+            # A pasted list: each symbol validated, the outcome of each reported beside the list.
+            report = add_pasted_tickers(watchlist=watchlist, raw=request.data["tickers"])
+            return Response(
+                {
+                    "success": True,
+                    "watchlist_id": watchlist_id,
+                    "changed": bool(report.added),
+                    **report.as_dict(),
+                    "summary": report.summary(),
+                    "watchlist": _watchlist_data(watchlist_id),
+                }
+            )
         validated_or_422(TickerInputSerializer(data=request.data))
         ticker, added = services.add_ticker(watchlist=watchlist, data=request.data)
         return Response(_ticker_change(watchlist_id, ticker, changed=added))
@@ -186,6 +210,25 @@ class WatchlistBadIdView(APIView):
         raise InvalidInput({"watchlist_id": ["A valid integer is required."]})
 
 
+def _subset_to_run(tickers: list[str], raw: str | None) -> list[str]:
+    """The watchlist's tickers, or those of them named in `tickers` (a run resumed after a reload).
+
+    List order is kept, so a resumed run analyses in the order the full run would have.
+    """
+    if raw is None or not raw.strip():
+        return tickers
+    asked = set()
+    for token in split_paste(raw):
+        try:
+            asked.add(normalise_ticker(token))
+        except InvalidTicker as exc:
+            raise DomainError(f"tickers: {exc}") from exc
+    unknown = sorted(asked - set(tickers))
+    if unknown:
+        raise DomainError(f"tickers: not on this watchlist: {', '.join(unknown)}")
+    return [ticker for ticker in tickers if ticker in asked]
+
+
 class WatchlistAnalyzeView(APIView):
     """SSE: `result` (the canonical analysis shape) or `error` per ticker as each finishes, then
     `done`. Errors before the stream (bad input, permissions) are always JSON."""
@@ -204,9 +247,10 @@ class WatchlistAnalyzeView(APIView):
             "ticker as each finishes; then `done` {message, ticker_count, completed, opportunities, "
             "watchlist_id, total, succeeded, failed, duration_seconds, concurrency, ranked}. "
             "`opportunities` ranks this run's analyses when WATCHLIST_RANKING_ENABLED is on, else []. "
-            "At most WATCHLIST_CONCURRENCY analyses run at once."
+            "At most WATCHLIST_CONCURRENCY analyses run at once. `tickers` (comma separated, each on "
+            "the list) runs only those, as when resuming a run a reload interrupted."
         ),
-        parameters=[AGENTS_PARAM, AS_OF_PARAM],
+        parameters=[AGENTS_PARAM, AS_OF_PARAM, RUN_TICKERS_PARAM],
         request=None,
         responses={(200, "text/event-stream"): OpenApiTypes.STR},
     )
@@ -216,6 +260,7 @@ class WatchlistAnalyzeView(APIView):
         # Validate before streaming, so bad input is a plain 400.
         if not tickers:
             raise DomainError("Watchlist has no tickers")
+        tickers = _subset_to_run(tickers, request.query_params.get("tickers"))
         options = services.parse_run_options(
             agents=request.query_params.get("agents"), as_of=request.query_params.get("as_of")
         )
@@ -232,6 +277,7 @@ class WatchlistAnalyzeView(APIView):
                             as_of=options.as_of,
                             share_market=True,
                             engine_processes=settings.WATCHLIST_ENGINE_PROCESSES,
+                            tickers=tickers,
                         )
                     )
             return run_analysis(
@@ -296,7 +342,9 @@ class WatchlistOpportunitiesView(APIView):
         return Response(report)
 
 
-class WatchlistOpportunitiesCsvView(APIView):
+class WatchlistOpportunitiesCsvView(FileExportMixin, APIView):
+    renderer_classes = [JSONRenderer, CsvRenderer]
+
     @extend_schema(
         operation_id="watchlists_opportunities_csv",
         summary="The ranked opportunities as CSV (same filters); cells safe to open in a spreadsheet",

@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 
 from analysis.models import Analysis, SchemaVersion
 from watchlists.models import Watchlist, WatchlistTicker
-from watchlists.ranking import rank_opportunities
+from watchlists.ranking import DEFAULT_SORT, rank_opportunities
 
 # Only what an opportunity row needs (the payload is read for the optimizer's action).
 ROW_COLUMNS = (
@@ -134,6 +134,11 @@ def opportunity_row(analysis: Analysis) -> dict[str, Any]:
         "as_of": analysis.effective_as_of.isoformat(),
         "recommendation": analysis.recommendation,
         "ev_score_7d": analysis.ev_score_7d if v2 else None,
+        # Beside the contract, at the analysis level (None for analyses made before they existed).
+        "expected_net_return_pct": _number(_mapping(payload.get("expected_net_return_pct")).get("7d")),
+        "expected_return_source": payload.get("expected_return_source")
+        if isinstance(payload.get("expected_return_source"), str)
+        else None,
         "confidence_calibrated": analysis.confidence_calibrated if v2 else None,
         "calibration_sample_size": _whole(_mapping(contract.get("confidence")).get("sample_size")),
         "data_quality_score": analysis.data_quality_score if v2 else None,
@@ -170,9 +175,15 @@ def rows_for_analyses(analysis_ids: Iterable[int]) -> list[dict[str, Any]]:
 
 
 def ranked_opportunities(
-    watchlist: Watchlist, *, limit: int, min_quality: float | None = None, min_ev: float | None = None
+    watchlist: Watchlist,
+    *,
+    limit: int,
+    min_quality: float | None = None,
+    min_ev: float | None = None,
+    sort: str = DEFAULT_SORT,
 ) -> tuple[list[dict[str, Any]], list[str], list[str]]:
     """(the ranked opportunities of the watchlist's tickers, tickers with no analysis yet,
     tickers whose latest analysis carries no signal contract)."""
     rows, missing, unranked = latest_rows(tickers_of(watchlist))
-    return rank_opportunities(rows, min_quality=min_quality, min_ev=min_ev, limit=limit), missing, unranked
+    ranked = rank_opportunities(rows, min_quality=min_quality, min_ev=min_ev, limit=limit, sort=sort)
+    return ranked, missing, unranked

@@ -162,6 +162,10 @@ class OpportunitySerializer(serializers.Serializer):
     as_of = serializers.DateTimeField()
     recommendation = serializers.CharField(allow_null=True)
     ev_score_7d = serializers.FloatField(allow_null=True)
+    expected_net_return_pct = serializers.FloatField(
+        allow_null=True, help_text="The call's expected 7-day return net of costs (HOLD 0), percent."
+    )
+    expected_return_source = serializers.CharField(allow_null=True, help_text="`evidence` or `scenarios`.")
     confidence_calibrated = serializers.FloatField(allow_null=True)
     calibration_sample_size = serializers.IntegerField(
         allow_null=True, help_text="Evaluated calls behind the calibrated confidence."
@@ -199,3 +203,10 @@ class OpportunityQuerySerializer(serializers.Serializer):
         required=False, min_value=0, max_value=100, help_text="Minimum data quality (0-100)."
     )
     min_ev = serializers.FloatField(required=False, help_text="Minimum 7-day EV score.")
+    sort = serializers.ChoiceField(
+        choices=["ev", "expected_net_return"],
+        required=False,
+        default="ev",
+        help_text="`ev` (default: EV, then calibrated confidence, then data quality) or "
+        "`expected_net_return` (the call's expected 7-day return net of costs first).",
+    )

@@ -24,6 +24,7 @@ from analysis.tickers import InvalidTicker, normalise_ticker
 from pmresearch.errors import DomainError
 from watchlists import selectors
 from watchlists.models import Watchlist, WatchlistTicker
+from watchlists.ranking import DEFAULT_SORT, SORT_KEYS
 
 NAME_MAX_LENGTH = 50
 DEMO_WATCHLIST_NAME = "Large caps"
@@ -117,6 +118,17 @@ def _touch(watchlist: Watchlist) -> None:
     watchlist.save(update_fields=["updated_at"])
 
 
+def _refuse_unknown_to_price_source(ticker: str) -> None:
+    """A 400 naming the source for a ticker the online price source does not know (`public` only;
+    the demo and csv providers keep accepting any well-formed symbol)."""
+    from analysis.providers import get_provider
+
+    check = getattr(get_provider(), "unknown_ticker_reason", None)
+    reason = check(ticker) if callable(check) else None
+    if reason:
+        raise DomainError(reason)
+
+
 def add_ticker(*, watchlist: Watchlist, data: object) -> tuple[str, bool]:
     """Add a ticker (normalised: `brk-b` → `BRK.B`): (the ticker, whether it was added).
 
@@ -125,6 +137,7 @@ def add_ticker(*, watchlist: Watchlist, data: object) -> tuple[str, bool]:
     ticker = clean_ticker(_body(data, '{"ticker": "AAPL"}').get("ticker"))
     if WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
         return ticker, False
+    _refuse_unknown_to_price_source(ticker)
     try:
         with transaction.atomic():
             WatchlistTicker.objects.create(watchlist=watchlist, ticker=ticker)
@@ -184,6 +197,7 @@ class OpportunityFilters:
     limit: int = OPPORTUNITY_LIMIT_DEFAULT
     min_quality: float | None = None
     min_ev: float | None = None
+    sort: str = DEFAULT_SORT
 
 
 def _out_of_bounds(message: str) -> DomainError:
@@ -208,7 +222,8 @@ def _float_param(
 
 
 def parse_opportunity_filters(params: Mapping[str, str]) -> OpportunityFilters:
-    """`limit` (1..100, default 20), `min_quality` (0..100 points), `min_ev` (any number)."""
+    """`limit` (1..100, default 20), `min_quality` (0..100 points), `min_ev` (any number),
+    `sort` (`ev`, the default, or `expected_net_return`; anything else is a 400)."""
     raw_limit = params.get("limit")
     limit = OPPORTUNITY_LIMIT_DEFAULT
     if raw_limit is not None and raw_limit.strip():
@@ -218,7 +233,11 @@ def parse_opportunity_filters(params: Mapping[str, str]) -> OpportunityFilters:
                 f"limit must be a whole number from 1 to {OPPORTUNITY_LIMIT_MAX}, not '{text[:20]}'."
             )
         limit = int(text)
+    sort = (params.get("sort") or "").strip() or DEFAULT_SORT
+    if sort not in SORT_KEYS:
+        raise DomainError(f"sort must be one of {', '.join(SORT_KEYS)}, not '{sort[:30]}'.")
     return OpportunityFilters(
+        sort=sort,
         limit=limit,
         min_quality=_float_param("min_quality", params.get("min_quality"), low=0.0, high=100.0),
         min_ev=_float_param("min_ev", params.get("min_ev")),
@@ -233,7 +252,11 @@ def opportunities_report(*, watchlist: Watchlist, params: Mapping[str, str]) -> 
     """
     filters = parse_opportunity_filters(params)
     ranked, missing, unranked = selectors.ranked_opportunities(
-        watchlist, limit=filters.limit, min_quality=filters.min_quality, min_ev=filters.min_ev
+        watchlist,
+        limit=filters.limit,
+        min_quality=filters.min_quality,
+        min_ev=filters.min_ev,
+        sort=filters.sort,
     )
     return {
         "watchlist_id": watchlist.pk,

@@ -28,11 +28,13 @@ from analysis.agents import AGENT_NAMES
 from pmresearch.errors import DomainError
 from rollout.flags import Flag, is_enabled
 from watchlists import selectors, services
+from watchlists.bulk_add import add_pasted_tickers, split_paste
 from watchlists.models import Watchlist, WatchlistTicker
 from watchlists.ranking import rank_opportunities
 from watchlists.serializers import WatchlistSerializer
 
 FILTER_NAMES = ("min_quality", "min_ev")
+PAGE_SORT = "expected_net_return"
 
 
 # ---- Reads and writes: the API's selectors, services and ranking ----------------------------
@@ -49,8 +51,9 @@ def _ranking(watchlist: Watchlist, params: dict[str, str]) -> dict[str, Any]:
     """What `GET /api/watchlists/{id}/opportunities` answers for these filters."""
     filters = services.parse_opportunity_filters(params)
     rows, missing, unranked = selectors.latest_rows(selectors.tickers_of(watchlist))
+    # The page ranks by what the call is expected to earn net of costs (the API's default stays EV).
     ranked = rank_opportunities(
-        rows, min_quality=filters.min_quality, min_ev=filters.min_ev, limit=filters.limit
+        rows, min_quality=filters.min_quality, min_ev=filters.min_ev, limit=filters.limit, sort=PAGE_SORT
     )
     return {
         "generated_at": timezone.now(),
@@ -143,7 +146,7 @@ def _detail_context(request: HttpRequest, watchlist: Watchlist, **extra: Any) ->
         "analyze_url": reverse("api-watchlist-analyze", args=[watchlist.pk]),
         "opportunities_url": reverse("api-watchlist-opportunities", args=[watchlist.pk]),
         "csv_base_url": csv_base_url,
-        "csv_url": _with_query(csv_base_url, filters),
+        "csv_url": _with_query(csv_base_url, {**filters, "sort": PAGE_SORT}),
     }
     context.update(extra)
     return context
@@ -187,11 +190,26 @@ def watchlist_detail_page(request: HttpRequest, watchlist_id: int) -> HttpRespon
     return render(request, "watchlists/detail.html", context, status=status)
 
 
+def _paste_tickers(request: HttpRequest, watchlist: Watchlist, raw: str) -> HttpResponse:
+    try:
+        report = add_pasted_tickers(watchlist=watchlist, raw=raw)
+    except DomainError as exc:
+        return _detail_error(request, watchlist, exc.detail, exc.status_code, add_form={"ticker": raw})
+    # Refusals and repeats are a warning the PM must read; a clean paste is a plain success.
+    level = messages.warning if report.invalid or report.repeated else messages.success
+    level(request, report.summary())
+    return redirect("watchlist-detail", watchlist_id=watchlist.pk)
+
+
 @require_POST
 def watchlist_ticker_add(request: HttpRequest, watchlist_id: int) -> HttpResponse:
     _writer_only(request)
     watchlist = _watchlist_or_404(watchlist_id)
-    raw = request.POST.get("ticker", "")
+    # The page's box (`tickers`) takes a paste; one symbol there, or the one-symbol `ticker`
+    # field, keeps the single-ticker answers.
+    raw = request.POST.get("tickers", request.POST.get("ticker", ""))
+    if "tickers" in request.POST and len(split_paste(raw)) > 1:
+        return _paste_tickers(request, watchlist, raw)
     try:
         ticker, added = services.add_ticker(watchlist=watchlist, data={"ticker": raw})
     except DomainError as exc:

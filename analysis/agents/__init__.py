@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from types import ModuleType
 
 from analysis.agents import fundamentals, macro, market, news, options, sentiment, technical
@@ -20,22 +20,28 @@ def agent_runner(name: str) -> Callable[[AgentContext], AgentOutput]:
     return AGENT_MODULES[name].run
 
 
-def resolve_agents(requested: list[str] | None) -> tuple[str, ...]:
-    """Validated agent names in canonical order, dependencies added.
+#: The agents an operator may switch off (when their source is absent), by their setting.
+SWITCHABLE: dict[str, str] = {macro.NAME: "MACRO_AGENT_ENABLED", options.NAME: "OPTIONS_AGENT_ENABLED"}
 
-    Raises ValueError naming the unknown agents and the valid ones, in the earlier
-    system's words (its clients show the message as it is).
+
+def resolve_agents(requested: list[str] | None, *, disabled: Collection[str] = ()) -> tuple[str, ...]:
+    """Validated agent names in canonical order, dependencies added, switched-off agents left out.
+
+    A switched-off agent is not run at all (so it is neither a success nor a failure); asking
+    for only switched-off agents is a ValueError naming their settings. Raises ValueError
+    naming the unknown agents and the valid ones, in the earlier system's words (its clients
+    show the message as it is).
     """
-    if not requested:
-        return AGENT_NAMES
-    cleaned = [name.strip().lower() for name in requested if name.strip()]
+    cleaned = [name.strip().lower() for name in requested or [] if name.strip()]
     unknown = list(dict.fromkeys(name for name in cleaned if name not in AGENT_NAMES))
     if unknown:
         valid = ", ".join(sorted(AGENT_NAMES))
         raise ValueError(f"Invalid agent names: {', '.join(unknown)}. Valid: {valid}")
-    if not cleaned:
-        return AGENT_NAMES
-    wanted = set(cleaned)
+    wanted = set(cleaned or AGENT_NAMES)
     for name in cleaned:
         wanted.update(DEPENDENCIES.get(name, ()))
-    return tuple(name for name in AGENT_NAMES if name in wanted)
+    kept = tuple(name for name in AGENT_NAMES if name in wanted and name not in disabled)
+    if not kept:
+        off = ", ".join(f"{name} ({SWITCHABLE.get(name, name)}=false)" for name in sorted(wanted))
+        raise ValueError(f"Every agent asked for is switched off: {off}.")
+    return kept

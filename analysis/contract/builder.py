@@ -105,7 +105,8 @@ def _evidence_dict(item: EvidenceItem) -> dict[str, Any]:
 def build_signal_contract_v2(inputs: ContractInputs) -> dict[str, Any]:
     """Build the signal contract v2 as plain JSON data (deterministic: same inputs, same dict).
 
-    ``E7`` from :func:`scenario_expected_return`; ``E1``/``E30`` from :func:`expected_returns`;
+    ``E7`` from :func:`scenario_expected_return` (or ``inputs.expected_return_7d_pct`` when given,
+    likewise ``D7``); ``E1``/``E30`` from :func:`expected_returns`;
     ``D7`` from :func:`downside_risk_7d`, ``D1``/``D30`` from :func:`downside_risks`; hit rates per
     horizon from :func:`hit_rate`; ``ev_score_7d`` and ``risk_reward_ratio_7d`` from ``E7``, ``D7``
     and ``h7``; confidence from :func:`calibrate_confidence` with the 7-day bin; data quality,
@@ -122,10 +123,17 @@ def build_signal_contract_v2(inputs: ContractInputs) -> dict[str, Any]:
     raw_confidence = _unit(inputs.raw_confidence)
 
     scenarios = tuple(inputs.scenarios)
-    e7 = scenario_expected_return(scenarios)
-    d7 = downside_risk_7d(
-        scenarios, entry_price=inputs.entry_price, stop_loss=inputs.stop_loss, recommendation=recommendation
-    )
+    e7 = _finite(inputs.expected_return_7d_pct)
+    if e7 is None:
+        e7 = scenario_expected_return(scenarios)
+    d7 = _finite(inputs.downside_risk_7d_pct)
+    if d7 is None or d7 < 0.0:
+        d7 = downside_risk_7d(
+            scenarios,
+            entry_price=inputs.entry_price,
+            stop_loss=inputs.stop_loss,
+            recommendation=recommendation,
+        )
     returns = expected_returns(e7)
     risks = downside_risks(d7)
     hit_rates = {

@@ -1,8 +1,11 @@
 """Hit rates and calibrated confidence from reliability bins (fractions).
 
-A bin of at least ``MIN_BIN_SAMPLES`` evaluated calls is trusted as it is; a smaller one is
-shrunk toward the horizon's base rate (:func:`shrunk_confidence`, the single definition of that
-formula, re-exported by ``calibration.stats``); without evidence the raw confidence stands.
+The calibrated confidence is the horizon's calibration curve at the raw confidence
+(:mod:`analysis.contract.curve`: a posterior whose prior comes from outside the bin, monotone by
+isotonic regression where the sample allows); without evidence the raw confidence stands. The
+EV's hit rate (:func:`hit_rate`) keeps the earlier rule: a bin's rate from 30 samples on.
+:func:`shrunk_confidence` is the earlier shrinkage toward a base rate that includes the bin
+itself; it is kept for callers of ``calibration.stats`` and no longer calibrates a contract.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.contract import curve
 from analysis.contract.inputs import ReliabilityEvidence
 from analysis.contract.numeric import _clamp, _finite, _unit
 from analysis.contract.vocabulary import normalise_recommendation
@@ -30,8 +34,8 @@ class CalibratedConfidence:
 
     ``value`` a fraction in ``[0, 1]``; ``band_pct`` the uncertainty band in percentage points;
     ``sample_size`` the bin's sample (0 without a bin); ``source`` ``"reliability_bin"`` (a bin
-    of at least 30 samples), ``"shrunk"`` (a smaller bin shrunk toward the horizon's base rate)
-    or ``"raw"`` (no reliability evidence).
+    of at least 30 samples), ``"shrunk"`` (a smaller bin, its value then mostly its prior from
+    the other bins; :mod:`analysis.contract.curve`) or ``"raw"`` (no reliability evidence).
     """
 
     value: float
@@ -120,38 +124,52 @@ def shrunk_confidence(
     return weight * rate + (1.0 - weight) * base
 
 
-def calibrate_confidence(raw: float, bin: ReliabilityEvidence | None) -> CalibratedConfidence:
-    """Calibrated confidence from the 7-day reliability bin matching the raw confidence.
+def _posterior_from_evidence(evidence: ReliabilityEvidence) -> float | None:
+    """The bin's posterior mean with its prior from the horizon's *other* bins (no curve given).
 
-    * Bin with at least 30 samples: the bin's hit rate (clamped to ``[0, 1]``) with an
-      uncertainty band of 5 / 8 / 12 percentage points for samples >= 200 / >= 100 / >= 30,
-      source ``"reliability_bin"`` (the earlier system's rule, unchanged).
-    * Otherwise, when the horizon's base rate is known (``base_sample_size > 0``): the bin's hit
-      rate shrunk toward the base rate by :func:`shrunk_confidence` with ``m = 30``
-      (``w = n/(n + 30)``; an empty or missing bin, ``n = 0``, gives the base rate), band
-      ``SHRUNK_BAND_PCT`` = 15 points, source ``"shrunk"``, ``sample_size`` the bin's ``n``.
+    Outside the bin: ``hits = base·N − rate·n`` over ``N − n`` calls (none when no base rate is
+    given), shrunk toward 0.5 with strength ``K`` (``analysis.contract.curve``); then
+    ``(rate·n + K·p)/(n + K)``. None when neither the bin nor the base holds a call.
+    """
+    rate = _finite(evidence.hit_rate)
+    n = max(0, int(_finite(evidence.sample_size) or 0)) if rate is not None else 0
+    hits = _unit(rate) * n
+    base = _finite(evidence.base_rate)
+    total = max(0, int(_finite(evidence.base_sample_size) or 0)) if base is not None else 0
+    outside = max(total - n, 0)
+    if n == 0 and outside == 0:
+        return None
+    outside_hits = min(max(_unit(base) * total - hits, 0.0), float(outside)) if outside else 0.0
+    prior = curve.posterior_mean(outside_hits, outside, curve.NEUTRAL_PRIOR)
+    return curve.posterior_mean(hits, n, prior)
+
+
+def calibrate_confidence(raw: float, bin: ReliabilityEvidence | None) -> CalibratedConfidence:
+    """Calibrated confidence from the 7-day evidence matching the raw confidence.
+
+    * With evidence (a curve fitted over the horizon's bins, ``curve_rate``, or else a base
+      rate behind the bin): the curve's value (:mod:`analysis.contract.curve`: a beta posterior
+      whose prior comes from the other bins, strength 10 calls, made monotone by isotonic
+      regression from 100 calls on), or without a curve the bin's posterior alone. Source
+      ``"reliability_bin"`` with a band of 5 / 8 / 12 percentage points when the bin holds
+      >= 200 / >= 100 / >= 30 calls; below 30, source ``"shrunk"`` and band 15.
     * Otherwise (no evidence at all): the raw confidence (clamped to ``[0, 1]``) with a band of
       15 points, source ``"raw"``; ``sample_size`` still reports the bin's sample (0 without one).
 
-    Never raises: hit and base rates are clamped to ``[0, 1]``; a non-finite bin hit rate counts
-    as an empty bin, a non-finite base rate as no base rate.
+    Never raises: rates are clamped to ``[0, 1]``; a non-finite bin hit rate counts as an empty
+    bin, a non-finite base rate as no base rate.
     """
-    if bin is not None and _trusted(bin):
-        samples = int(bin.sample_size)
-        band = 5.0 if samples >= 200 else 8.0 if samples >= 100 else 12.0
-        return CalibratedConfidence(_unit(bin.hit_rate), band, samples, "reliability_bin")
     samples = 0
     if bin is not None and _finite(bin.sample_size) is not None:
         samples = max(0, int(bin.sample_size))
-    base = _finite(bin.base_rate) if bin is not None else None
-    base_samples = _finite(bin.base_sample_size) if bin is not None else None
-    if bin is not None and base is not None and base_samples is not None and base_samples > 0:
-        bin_rate = _finite(bin.hit_rate)
-        value = shrunk_confidence(
-            bin_hit_rate=None if bin_rate is None else _unit(bin_rate),
-            bin_samples=samples if bin_rate is not None else 0,
-            base_rate=_unit(base),
-            min_samples=MIN_BIN_SAMPLES,
-        )
-        return CalibratedConfidence(_unit(value), SHRUNK_BAND_PCT, samples, "shrunk")
-    return CalibratedConfidence(_unit(raw), RAW_BAND_PCT, samples, "raw")
+    value = None
+    if bin is not None:
+        value = _finite(bin.curve_rate)
+        if value is None:
+            value = _posterior_from_evidence(bin)
+    if value is None:
+        return CalibratedConfidence(_unit(raw), RAW_BAND_PCT, samples, "raw")
+    if samples >= MIN_BIN_SAMPLES:
+        band = 5.0 if samples >= 200 else 8.0 if samples >= 100 else 12.0
+        return CalibratedConfidence(_unit(value), band, samples, "reliability_bin")
+    return CalibratedConfidence(_unit(value), SHRUNK_BAND_PCT, samples, "shrunk")

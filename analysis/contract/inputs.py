@@ -33,6 +33,10 @@ class ReliabilityEvidence:
     sample_size: int
     base_rate: float | None = None
     base_sample_size: int = 0
+    # The horizon's calibration curve at this confidence (``analysis.contract.curve``), when the
+    # caller fitted one over all the horizon's bins; ``curve_method`` "isotonic" or "posterior".
+    curve_rate: float | None = None
+    curve_method: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class ContractInputs:
             standard deviation of daily % returns), or None.
         evidence: :class:`EvidenceItem` tuple (order kept).
         rationale: free text; collapsed and truncated to 400 characters.
+        expected_return_7d_pct / downside_risk_7d_pct: E7 and D7 (percent) when they come from
+            elsewhere than the scenarios (realised evidence, or 0 for a HOLD); None → the
+            scenario formulas.
     """
 
     recommendation: str
@@ -102,3 +109,5 @@ class ContractInputs:
     volatility_3m_pct: float | None
     evidence: tuple[EvidenceItem, ...] = ()
     rationale: str = ""
+    expected_return_7d_pct: float | None = None
+    downside_risk_7d_pct: float | None = None

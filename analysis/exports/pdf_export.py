@@ -64,19 +64,19 @@ def _title(pdf: FPDF, report: Mapping[str, Any], analysis: Mapping[str, Any]) ->
     pdf.set_text_color(0, 0, 0)
     if _is_demo(report, analysis):
         pdf.ln(1.5)
-        pdf.set_fill_color(*DEMO_FILL)
-        pdf.set_text_color(255, 255, 255)
-        pdf.set_font("Helvetica", "B", 11)
-        pdf.cell(
-            0,
-            8,
-            "DEMO DATA - synthetic market data; do not trade on this report",
-            fill=True,
-            align="C",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_text_color(0, 0, 0)
+        # The banner's colours are local: fpdf2's tables fill with the document's current fill
+        # colour, so a banner that left it red painted every later table row red.
+        with pdf.local_context(fill_color=DEMO_FILL, text_color=(255, 255, 255)):
+            pdf.set_font("Helvetica", "B", 11)
+            pdf.cell(
+                0,
+                8,
+                "DEMO DATA - synthetic market data; do not trade on this report",
+                fill=True,
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
     return ticker
 
 

@@ -16,6 +16,7 @@ ITEM_LIMIT = 140
 MAX_LIST_ITEMS = 5
 
 HEADING_FILL = (232, 236, 241)
+ROW_FILL = (255, 255, 255)
 BODY_SIZE = 9
 
 
@@ -72,6 +73,8 @@ def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[float, ...], align: t
     if pdf.will_page_break(min(len(rows), 4) * 6.0):
         pdf.add_page()
     pdf.set_font("Helvetica", "", BODY_SIZE)
+    # Body rows take the current fill colour: set it here, never inherit it from what came before.
+    pdf.set_fill_color(*ROW_FILL)
     with pdf.table(
         col_widths=widths,
         width=pdf.epw,

@@ -1,7 +1,8 @@
 """Market data providers behind one interface (`analysis.market_data.MarketDataProvider`).
 
 `get_provider()` returns the configured one: setting `MARKET_DATA_PROVIDER` names `demo`,
-`csv` (with `MARKET_DATA_CSV_DIR`), or a provider class of your own as `package.module:Class`,
+`csv` (with `MARKET_DATA_CSV_DIR`), `public` (free online sources per kind, see
+`analysis.providers.public.provider`), or a provider class of your own as `package.module:Class`,
 built with the keyword arguments of `MARKET_DATA_PROVIDER_OPTIONS` (a JSON object). Instances
 are kept per configuration so their caches and connection pools outlive a single analysis.
 """
@@ -21,7 +22,7 @@ from analysis.providers.csv import CsvProvider
 from analysis.providers.demo import DemoProvider
 from analysis.providers.symbols import INDEX_TICKER, normalize_ticker
 
-PROVIDER_NAMES = ("demo", "csv")
+PROVIDER_NAMES = ("demo", "csv", "public")
 _CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 # What the engine, the scheduler and the optimizer call on every provider.
 _REQUIRED = ("prices", "fundamentals", "news", "macro", "options", "earnings_dates")
@@ -41,6 +42,11 @@ __all__ = [
 
 @functools.lru_cache(maxsize=16)
 def _provider(name: str, directory: str) -> MarketDataProvider:
+    if name == "public":
+        # Imported here: it reads the cache tables, which the demo and csv providers never need.
+        from analysis.providers.public.provider import PublicProvider
+
+        return PublicProvider()
     return CsvProvider(directory) if name == "csv" else DemoProvider()
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 from portfolio.optimizer.constraints import _binding, _constraint_trace, _unchecked_trace, feasible_interval
+from portfolio.optimizer.explain import drivers
 from portfolio.optimizer.inputs import OptimizerInputs
 from portfolio.optimizer.maximise import _maximise
 from portfolio.optimizer.objective import SignalTerms, _model, signal_terms
@@ -88,7 +89,7 @@ def optimize(inputs: OptimizerInputs) -> OptimizerResult:
         no_trade_band=band,
         terms=terms,
         inputs=inputs,
-        note=_note(action, binding, feasible, delta),
+        note=" ".join([_note(action, binding, feasible, delta), *drivers(inputs, terms, model)]),
     )
 
 

@@ -23,6 +23,7 @@ from rollout.backfill.outcomes import (
 from rollout.backfill.stored import (
     _agents,
     _bull_return,
+    _card_reference,
     _direction_and_strength,
     _freshness_hours,
     _mapping,
@@ -215,7 +216,7 @@ def rebuild_contract(
             recommendation, confidence, scenarios, diag, data, daily_vol=daily_vol, notes=notes
         )
     zone = card["entry_zone"]
-    entry_price = _num(card.get("reference_price")) or (float(zone["low"]) + float(zone["high"])) / 2
+    entry_price = _card_reference(card) or (float(zone["low"]) + float(zone["high"])) / 2
     max_holding = _num(card.get("max_holding_days"))
     if max_holding is None:
         max_holding = decision.HORIZON_DAYS.get(str(card.get("time_horizon")), 30)
@@ -278,5 +279,21 @@ def rebuild_contract(
             for agent in answered
         ),
         rationale=rationale,
+        **_stored_expectation(payload, recommendation),
     )
     return Rebuilt(signal_contract.build_signal_contract_v2(inputs), source, tuple(notes))
+
+
+def _stored_expectation(payload: Mapping[str, Any], recommendation: str) -> dict[str, float]:
+    """E7 / D7 as the engine set them when it recorded where they came from (evidence, or 0 for a
+    HOLD); an analysis from before that keeps the scenario formula it was built with."""
+    if not isinstance(payload.get("expected_return_source"), str):
+        return {}
+    if recommendation == "HOLD":
+        return {"expected_return_7d_pct": 0.0, "downside_risk_7d_pct": 0.0}
+    seven = (((payload.get("return_evidence") or {}).get("horizons") or {}).get("7d")) or {}
+    net, downside = _num(seven.get("expected_net_return_pct")), _num(seven.get("downside_pct"))
+    if seven.get("source") != "evidence" or net is None or downside is None:
+        return {}
+    side = 1.0 if recommendation == "BUY" else -1.0
+    return {"expected_return_7d_pct": side * net, "downside_risk_7d_pct": downside}

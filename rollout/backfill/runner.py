@@ -44,7 +44,8 @@ DEFAULT_BATCH_SIZE = 200
 
 @dataclass(frozen=True)
 class BackfillOptions:
-    checkpoint_path: Path
+    #: None only for a dry run, which neither reads nor writes a checkpoint.
+    checkpoint_path: Path | None
     report_path: Path
     days: int = DEFAULT_DAYS
     batch_size: int = DEFAULT_BATCH_SIZE
@@ -123,12 +124,21 @@ class Backfill:
             raise BackfillError("--days must be 1 or more.")
         if options.batch_size < 1:
             raise BackfillError("--batch-size must be 1 or more.")
+        if options.checkpoint_path is None and not options.dry_run:
+            raise BackfillError("--checkpoint-file is required (only --dry-run runs without one).")
         self.options = options
         self.now = now
         self.progress = progress or (lambda message: None)
         self.stop_requested: str | None = None
         self.reliability = ReliabilityCache()
         self.resumed = False
+
+    @property
+    def _checkpoint(self) -> Path:
+        # Only a real run reaches the checkpoint, and __init__ refused a real run without one.
+        if self.options.checkpoint_path is None:
+            raise BackfillError("--checkpoint-file is required (only --dry-run runs without one).")
+        return self.options.checkpoint_path
 
     # -- entry point ------------------------------------------------------------------------
 
@@ -137,7 +147,7 @@ class Backfill:
             state = self._fresh_state()
             self._guarded(lambda: self._loop(state, write=False))
             return self._finish(state)
-        with _run_lock(self.options.checkpoint_path):
+        with _run_lock(self._checkpoint):
             state = self._load_or_start()
 
             def work() -> None:
@@ -150,7 +160,7 @@ class Backfill:
             self._guarded(work)
             if not self.stop_requested:
                 state["status"] = "complete"
-                _write_json_atomic(self.options.checkpoint_path, state)
+                _write_json_atomic(self._checkpoint, state)
             return self._finish(state)
 
     def _guarded(self, work: Callable[[], None]) -> None:
@@ -176,7 +186,7 @@ class Backfill:
         )
 
     def _load_or_start(self) -> dict[str, Any]:
-        path = self.options.checkpoint_path
+        path = self._checkpoint
         if path.exists():
             try:
                 state = json.loads(path.read_text(encoding="utf-8"))
@@ -223,7 +233,7 @@ class Backfill:
                 return
             state["pending"] = {"last_processed_id": ids[-1], "scanned": len(ids), "outcomes": batch}
             if write:
-                _write_json_atomic(self.options.checkpoint_path, state)
+                _write_json_atomic(self._checkpoint, state)
                 self._commit_pending(state)
             else:
                 self._fold(state)
@@ -288,7 +298,7 @@ class Backfill:
                 if not written:
                     item["status"], item["detail"] = FAILED_WRITE, "row no longer exists"
         self._fold(state)
-        _write_json_atomic(self.options.checkpoint_path, state)
+        _write_json_atomic(self._checkpoint, state)
 
     def _fold(self, state: dict[str, Any]) -> None:
         """Count the pending batch once, advance the cursor and clear ``pending``."""

@@ -154,8 +154,22 @@ def _payload_diagnostics(payload: Mapping[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _earlier_scenarios(block: Mapping[str, Any]) -> list[synthesis.Scenario] | None:
+    """The earlier system's `{bull|base|bear: {probability, expected_return_pct}}` block."""
+    scenarios = []
+    for name in ("bull", "base", "bear"):
+        row = _mapping(block.get(name))
+        probability, return_pct = _num(row.get("probability")), _num(row.get("expected_return_pct"))
+        if probability is not None and return_pct is not None:
+            scenarios.append(synthesis.Scenario(name, probability, return_pct))
+    return scenarios or None
+
+
 def _payload_scenarios(payload: Mapping[str, Any]) -> list[synthesis.Scenario] | None:
-    # Our list is `scenario_list`; payloads stored before it moved kept it under `scenarios`.
+    # Our list is `scenario_list`; payloads stored before it moved kept it under `scenarios`,
+    # and the earlier system's is a block keyed by scenario name.
+    if isinstance(payload.get("scenarios"), dict) and not isinstance(payload.get("scenario_list"), list):
+        return _earlier_scenarios(payload["scenarios"])
     rows = payload.get("scenario_list", payload.get("scenarios"))
     if not isinstance(rows, list) or not rows:
         return None
@@ -167,6 +181,14 @@ def _payload_scenarios(payload: Mapping[str, Any]) -> list[synthesis.Scenario] |
             return None
         scenarios.append(synthesis.Scenario(row["name"], probability, return_pct))
     return scenarios
+
+
+def _card_reference(card: Mapping[str, Any]) -> float | None:
+    """The card's entry price: ours (`reference_price`), else the earlier `entry_zone.reference`."""
+    price = _num(card.get("reference_price"))
+    if price is None:
+        price = _num(_mapping(card.get("entry_zone")).get("reference"))
+    return price if price is not None and price > 0 else None
 
 
 def _usable_card(card: Any) -> dict[str, Any] | None:

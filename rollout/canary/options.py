@@ -20,6 +20,7 @@ class CanaryOptions:
     stage_c_agents: str | None = None
     stage_c_required_speedup: float = DEFAULT_REQUIRED_SPEEDUP
     frontend_url: str | None = None  # None: the base URL (Django serves the pages)
+    preflight_requires_flags_off: bool = True  # the runbook: deploy with all new flags false
 
     def window_for(self, stage: str) -> int:
         if self.window_hours is not None:

@@ -46,7 +46,9 @@ def check_status_payload(canary: CanaryClient, window_hours: int) -> Outcome:
     )
 
 
-def check_flag_posture(canary: CanaryClient, window_hours: int) -> Outcome:
+def check_flag_posture(canary: CanaryClient, window_hours: int, *, require_off: bool = False) -> Outcome:
+    """Every flag listed as true/false; with `require_off`, every one false, as the runbook's
+    preflight deploys ("Deploy code + DB migrations with all new flags `false`")."""
     flags = canary.posture(window_hours)
     expected = [flag.value for flag in Flag]
     missing = [name for name in expected if name not in flags]
@@ -59,6 +61,12 @@ def check_flag_posture(canary: CanaryClient, window_hours: int) -> Outcome:
         if not_bool:
             problems.append(f"not true/false: {', '.join(not_bool)}")
         return fail(f"{'; '.join(problems)}; {listed}", feature_flags=flags)
+    on = [name for name in expected if flags[name]]
+    if require_off and on:
+        return fail(
+            f"preflight needs all new flags false (the runbook's deploy posture); {listed}",
+            feature_flags=flags,
+        )
     return ok(f"all {len(expected)} flags listed; {listed}", feature_flags=flags)
 
 
@@ -75,5 +83,9 @@ def run_preflight(canary: CanaryClient, options: CanaryOptions) -> None:
     window = options.window_for("preflight")
     canary.check("preflight", "health", lambda: check_health(canary))
     canary.check("preflight", "rollout_status", lambda: check_status_payload(canary, window))
-    canary.check("preflight", "flag_posture", lambda: check_flag_posture(canary, window))
+    canary.check(
+        "preflight",
+        "flag_posture",
+        lambda: check_flag_posture(canary, window, require_off=options.preflight_requires_flags_off),
+    )
     canary.check("preflight", "contract_schema", lambda: check_contract_schema(canary))

@@ -13,6 +13,15 @@
     }
   });
 
+  const FOCUS_RESULTS_KEY = "pmresearch.focusResults";
+  let focusResults = false;
+  try {
+    focusResults = window.sessionStorage.getItem(FOCUS_RESULTS_KEY) === "1";
+    window.sessionStorage.removeItem(FOCUS_RESULTS_KEY);
+  } catch (ignored) { /* storage off: focus stays where the browser puts it */ }
+  const results = document.getElementById("analysis-results");
+  if (focusResults && results) results.focus();
+
   const tabs = Array.from(document.querySelectorAll('[role="tab"]'));
   function select(tab) {
     tabs.forEach(function (t) {
@@ -96,6 +105,9 @@
       message.textContent = "Done: loading the new analysis…";
       let result = {};
       try { result = JSON.parse(e.data); } catch (ignored) { /* reload below */ }
+      // The page reloads to show the stored run; the flag tells the new page to put focus on
+      // the results rather than leave the keyboard user at the top of the page.
+      try { window.sessionStorage.setItem(FOCUS_RESULTS_KEY, "1"); } catch (ignored) { /* storage off */ }
       // A run as of a past date never becomes the current call: open it by its id instead.
       if (result.backdated && result.analysis_id) {
         window.location.assign(window.location.pathname + "?analysis_id=" + encodeURIComponent(result.analysis_id));

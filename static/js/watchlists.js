@@ -58,6 +58,16 @@
     }, function () { return "The request failed (HTTP " + response.status + ")."; });
   }
 
+  // The paste box takes many lines, but Enter alone adds what was typed, as the one-line box did.
+  const pasteBox = document.getElementById("add-ticker");
+  if (pasteBox && pasteBox.form) {
+    pasteBox.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+      event.preventDefault();
+      pasteBox.form.requestSubmit();
+    });
+  }
+
   // A destructive form asks first.
   document.querySelectorAll("form[data-confirm]").forEach(function (f) {
     f.addEventListener("submit", function (event) {
@@ -111,7 +121,10 @@
     const button = th.querySelector("button");
     if (!button) return;
     button.addEventListener("click", function () {
-      sortDir = th.dataset.key === sortKey && sortDir === "ascending" ? "descending" : "ascending";
+      if (th.dataset.key === sortKey) sortDir = sortDir === "ascending" ? "descending" : "ascending";
+      // A new column starts best first: the highest EV, confidence or quality on top; rank 1 and
+      // text columns from the start of the alphabet.
+      else sortDir = th.dataset.type === "number" && th.dataset.key !== "rank" ? "descending" : "ascending";
       sortKey = th.dataset.key;
       applySort();
     });
@@ -138,6 +151,8 @@
       cell(o.rank, [isBlank(o.rank) ? "—" : String(o.rank)]),
       cell(o.ticker, tickerCell),
       cell(o.recommendation, call),
+      cell(o.expected_net_return_pct, isBlank(o.expected_net_return_pct) ? ["—"]
+        : [fixed(o.expected_net_return_pct, 2), " ", el("small", { text: o.expected_return_source || "" })]),
       cell(o.ev_score_7d, [fixed(o.ev_score_7d, 2)]),
       cell(o.confidence_calibrated, confidence),
       cell(o.data_quality_score, [isBlank(o.data_quality_score) ? "—" : fixed(o.data_quality_score, 1) + "/100"]),
@@ -147,6 +162,10 @@
       cell(action, [action ? el("span", { class: "opt-action opt-action-" + action.toLowerCase(),
         text: action.toUpperCase() }) : "—"]),
       cell(isBlank(o.as_of) ? "" : utcIso(o.as_of), [isBlank(o.as_of) ? "—" : timeEl(o.as_of)]),
+      el("td", {}, [isBlank(o.analysis_id) ? "—" : el("a", {
+        href: "/api/analysis/" + encodeURIComponent(o.ticker) + "/export/pdf?analysis_id=" +
+          encodeURIComponent(o.analysis_id),
+        "data-testid": "row-pdf", download: "", "aria-label": "PDF report of " + o.ticker, text: "PDF" })]),
     ]);
     return row;
   }
@@ -181,6 +200,8 @@
       const value = document.getElementById(pair[1]).value.trim();
       if (value) params.set(pair[0], value);
     });
+    // The page ranks by the call's expected net return, as its note says.
+    params.set("sort", "expected_net_return");
     return params;
   }
 
@@ -211,7 +232,9 @@
       csvLink.hidden = false;
       // The address keeps the filters (a reload shows the same table), even after a form's 400.
       const pagePath = filterForm ? filterForm.getAttribute("action") : window.location.pathname;
-      window.history.replaceState(null, "", withQuery(pagePath, params));
+      const address = new URLSearchParams(params);
+      address.delete("sort");  // the page always ranks this way; the address keeps the filters only
+      window.history.replaceState(null, "", withQuery(pagePath, address));
     }).catch(function (error) {
       if (seq !== requestSeq) return;
       oppsError.textContent = error.message || "Could not load the ranked opportunities.";
@@ -301,6 +324,12 @@
     });
   }
 
+  const runs = window.pmWatchlistRuns;
+  const runKey = panel.dataset.analyzeUrl;
+  const allTickers = Array.from(document.querySelectorAll("#ticker-progress li")).map(function (row) {
+    return row.dataset.ticker;
+  });
+
   function onResult(data) {
     const analysis = data.analysis || {};
     const outcome = [];
@@ -319,6 +348,7 @@
       outcome.push(" · ", el("a", { href: "/analysis/" + encodeURIComponent(data.ticker) + "/", text: "open" }));
     }
     setTicker(data.ticker, "done", outcome);
+    if (runs) runs.settle(runKey, data.ticker);
     startWaiting();
   }
 
@@ -328,6 +358,7 @@
     summary.textContent = "Done: " + data.succeeded + " of " + data.total + " succeeded, " + data.failed +
       " failed" + seconds + concurrency + ".";
     summary.dataset.state = data.failed ? "partial" : "ok";
+    if (runs) runs.finish(runKey);
     document.querySelectorAll('#ticker-progress li[data-state="waiting"], #ticker-progress li[data-state="running"]')
       .forEach(function (row) { setTicker(row.dataset.ticker, "failed", ["no result came back"]); });
     refreshOpportunities();
@@ -337,6 +368,7 @@
     if (name === "result") onResult(data);
     else if (name === "error" && data && data.ticker && tickerRow(data.ticker)) {
       setTicker(data.ticker, "failed", [String(data.detail || "failed")]);
+      if (runs) runs.settle(runKey, data.ticker);
       startWaiting();
     } else if (name === "error") {
       summary.textContent = (data && data.detail) || "The run failed.";
@@ -345,17 +377,46 @@
     else if (data && data.ticker && tickerRow(data.ticker)) setTicker(data.ticker, "running");
   }
 
+  const resume = document.getElementById("run-resume");
+
+  // A run a reload (or a dropped connection) cut short: say what was left and offer to run it.
+  function offerResume() {
+    const record = runs ? runs.unfinished(runKey) : null;
+    const pending = record ? record.pending.filter(function (t) { return allTickers.indexOf(t) >= 0; }) : [];
+    if (!resume || !pending.length) { if (resume) resume.hidden = true; return; }
+    document.getElementById("run-resume-text").textContent = "A run started at " + utcText(record.started) +
+      " did not finish: " + pending.length + " of " + record.total + " tickers were not analysed (" +
+      pending.join(", ") + "). Results stored before it stopped stay.";
+    const again = document.getElementById("run-resume-button");
+    again.textContent = "Resume the remaining " + pending.length;
+    again.onclick = function () { resume.hidden = true; startRun(pending); };
+    document.getElementById("run-resume-dismiss").onclick = function () {
+      runs.finish(runKey);
+      resume.hidden = true;
+    };
+    resume.hidden = false;
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (resume) resume.hidden = true;
+    startRun(null);
+  });
+
+  // `subset`: the tickers to run (a resumed run), or null for the whole list.
+  function startRun(subset) {
     const boxes = Array.from(form.querySelectorAll('input[name="agents"]'));
     const agents = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
     const params = new URLSearchParams();
     if (agents.length && agents.length < boxes.length) params.set("agents", agents.join(","));
+    if (subset) params.set("tickers", subset.join(","));
     document.querySelectorAll("#ticker-progress li").forEach(function (row) {
-      row.dataset.state = "waiting";
-      row.querySelector(".state").textContent = "waiting";
+      const inRun = !subset || subset.indexOf(row.dataset.ticker) >= 0;
+      row.dataset.state = inRun ? "waiting" : "earlier";
+      row.querySelector(".state").textContent = inRun ? "waiting" : "analysed before";
       row.querySelector(".outcome").replaceChildren();
     });
+    if (runs) runs.start(runKey, subset || allTickers);
     progress.hidden = false;
     button.disabled = true;
     summary.textContent = "Starting…";
@@ -392,8 +453,11 @@
     }).catch(function (error) {
       summary.textContent = error.message || "The run failed.";
       summary.dataset.state = "failed";
+      offerResume();
     }).finally(function () {
       button.disabled = false;
     });
-  });
+  }
+
+  offerResume();
 })();

@@ -96,5 +96,6 @@ def test_an_optimizer_hold_with_no_limit_binding_stays_short() -> None:
     hold = {"action": "hold", "current_weight": 0.0, "target_weight": 0.0, "delta_weight": 0.0,
             "shares_to_trade": 0.0, "binding_constraint": "none", "fit_score": None}  # fmt: skip
     action = engine.suggested_action("regime_change", {"portfolio_action_v2": hold}, ticker="MSFT")
-    assert action["headline"] == "Hold MSFT: weight 0.0% → 0.0%"
-    assert action["steps"] == [engine.RULE_SENTENCES["regime_change"], "Move the weight from 0.0% to 0.0%."]
+    # A hold moves nothing: it says what stays, never "from 0.0% to 0.0%".
+    assert action["headline"] == "Hold MSFT: the optimizer keeps the weight at 0.0%"
+    assert action["steps"] == [engine.RULE_SENTENCES["regime_change"]]

@@ -92,9 +92,11 @@ def test_it_reproduces_the_earlier_worked_example() -> None:
     assert contract["risk"]["max_drawdown_est_pct_7d"] == 8.0
     assert contract["risk"]["data_quality_score"] == 72.5
     assert contract["risk"]["conflict_score"] == 25.0
+    # Calibrated is no longer the bin's raw 0.58 (the earlier rule): the bin alone (no base rate
+    # given), prior 0.5 of strength 10, (0.58·120 + 5)/(120 + 10) = 74.6/130 = 0.57385.
     assert contract["confidence"] == {
         "raw": 0.6,
-        "calibrated": 0.58,
+        "calibrated": 0.5738,
         "uncertainty_band_pct": 8.0,
         "sample_size": 120,
         "source": "reliability_bin",
@@ -282,7 +284,9 @@ def test_it_looks_up_the_bin_per_horizon() -> None:
     assert contract["hit_rate"] == {"1d": 0.61, "7d": 0.72, "30d": 0.72}
     # EV with h7 = 0.72: 5.2·0.72 − 8.0·0.28 = 3.744 − 2.24 = 1.504.
     assert contract["ev_score_7d"] == 1.504
-    assert contract["confidence"]["source"] == "raw"
+    # The 7-day bin alone, 29 calls: (0.99·29 + 5)/(29 + 10) = 33.71/39, shrunk below 30.
+    assert contract["confidence"]["source"] == "shrunk"
+    assert contract["confidence"]["calibrated"] == round(33.71 / 39, 4)
     assert contract["confidence"]["sample_size"] == 29
 
 
@@ -292,26 +296,34 @@ def test_it_looks_up_the_bin_per_horizon() -> None:
 @pytest.mark.parametrize(
     ("evidence", "expected"),
     [
+        # A bin alone (no base rate): prior 0.5 of strength 10, value (0.7·n + 5)/(n + 10); the
+        # band and source keep the earlier 30 / 100 / 200-sample rule.
         (None, CalibratedConfidence(0.6, 15.0, 0, "raw")),
-        (ReliabilityEvidence(0.7, 29), CalibratedConfidence(0.6, 15.0, 29, "raw")),
-        (ReliabilityEvidence(0.7, 30), CalibratedConfidence(0.7, 12.0, 30, "reliability_bin")),
-        (ReliabilityEvidence(0.7, 99), CalibratedConfidence(0.7, 12.0, 99, "reliability_bin")),
-        (ReliabilityEvidence(0.7, 100), CalibratedConfidence(0.7, 8.0, 100, "reliability_bin")),
-        (ReliabilityEvidence(0.7, 199), CalibratedConfidence(0.7, 8.0, 199, "reliability_bin")),
-        (ReliabilityEvidence(0.7, 200), CalibratedConfidence(0.7, 5.0, 200, "reliability_bin")),
+        (ReliabilityEvidence(0.7, 29), CalibratedConfidence(25.3 / 39, 15.0, 29, "shrunk")),
+        (ReliabilityEvidence(0.7, 30), CalibratedConfidence(26 / 40, 12.0, 30, "reliability_bin")),
+        (ReliabilityEvidence(0.7, 99), CalibratedConfidence(74.3 / 109, 12.0, 99, "reliability_bin")),
+        (ReliabilityEvidence(0.7, 100), CalibratedConfidence(75 / 110, 8.0, 100, "reliability_bin")),
+        (ReliabilityEvidence(0.7, 199), CalibratedConfidence(144.3 / 209, 8.0, 199, "reliability_bin")),
+        (ReliabilityEvidence(0.7, 200), CalibratedConfidence(145 / 210, 5.0, 200, "reliability_bin")),
     ],
 )
 def test_it_calibrates_confidence_with_an_uncertainty_band(
     evidence: ReliabilityEvidence | None, expected: CalibratedConfidence
 ) -> None:
-    assert calibrate_confidence(0.6, evidence) == expected
+    got = calibrate_confidence(0.6, evidence)
+    assert (got.band_pct, got.sample_size, got.source) == (
+        expected.band_pct,
+        expected.sample_size,
+        expected.source,
+    )
+    assert got.value == pytest.approx(expected.value)
 
 
 def test_it_records_the_calibration_sample_in_the_contract() -> None:
     contract = build_signal_contract_v2(make_inputs(reliability={7: ReliabilityEvidence(0.55, 250)}))
     assert contract["confidence"] == {
         "raw": 0.6,
-        "calibrated": 0.55,
+        "calibrated": 0.5481,  # (0.55·250 + 5)/(250 + 10) = 142.5/260
         "uncertainty_band_pct": 5.0,
         "sample_size": 250,
         "source": "reliability_bin",

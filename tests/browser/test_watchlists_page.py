@@ -40,7 +40,7 @@ TABLE_ROWS = """
     return row.cells[index].dataset.value;
   };
   return { ticker: row.dataset.ticker, rank: cell("rank"), ev: cell("ev_score_7d"),
-           quality: cell("data_quality_score") };
+           net: cell("expected_net_return_pct"), quality: cell("data_quality_score") };
 })
 """
 
@@ -62,14 +62,16 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
     expect(page.get_by_role("heading", level=1)).to_have_text("Tech test")
 
     for ticker in TICKERS:
-        page.get_by_label("Add a ticker").fill(ticker.lower())
-        page.get_by_role("button", name="Add ticker").click()
+        page.get_by_label("Add tickers").fill(ticker.lower())
+        page.get_by_role("button", name="Add tickers").click()
         expect(page.get_by_test_id("ticker-chips").locator(f'li[data-ticker="{ticker}"]')).to_be_visible()
     expect(page.get_by_test_id("ticker-chips").locator("li")).to_have_count(3)
     # A ticker already there is left as it is (as the earlier API answered), and the page says so.
-    page.get_by_label("Add a ticker").fill("AAPL")
-    page.get_by_role("button", name="Add ticker").click()
-    expect(page.locator("ul.messages li.info")).to_have_text("AAPL is already on Tech test.")
+    page.get_by_label("Add tickers").fill("AAPL")
+    page.get_by_role("button", name="Add tickers").click()
+    expect(page.locator('[data-testid="message"].message-info p')).to_have_text(
+        "AAPL is already on Tech test."
+    )
     expect(page.get_by_test_id("ticker-chips").locator("li")).to_have_count(3)
     expect(page.get_by_test_id("opportunities-table").locator("tbody tr")).to_have_count(0)
 
@@ -90,7 +92,8 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
         assert (ticker, "running") in states and (ticker, "done") in states
         assert states.index((ticker, "running")) < states.index((ticker, "done"))
 
-    # The ranked table was re-fetched after `done`: three rows, EV first, demo data labelled.
+    # The ranked table was re-fetched after `done`: three rows, the call's expected net return
+    # first (the page's order, as its note says), demo data labelled.
     table = page.get_by_test_id("opportunities-table")
     expect(table.locator("tbody tr")).to_have_count(3)
     expect(table.locator("tbody .badge.demo")).to_have_count(3)
@@ -98,23 +101,26 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
     ranked = page.evaluate(TABLE_ROWS)
     assert sorted(row["ticker"] for row in ranked) == sorted(TICKERS)
     assert [row["rank"] for row in ranked] == ["1", "2", "3"]
+    nets = [float(row["net"]) for row in ranked]
+    assert nets == sorted(nets, reverse=True)
+    expect(page.get_by_test_id("opps-order")).to_contain_text("expected 7-day return net of costs")
     evs = [float(row["ev"]) for row in ranked]
-    assert evs == sorted(evs, reverse=True)
 
-    # Sorting by a header: EV ascending, then descending, with aria-sort following.
+    # Sorting by a header: the first click on EV puts the best first, the second reverses it,
+    # with aria-sort following.
     ev_header = table.get_by_role("columnheader", name="EV 7d")
     rank_header = table.get_by_role("columnheader", name="Rank")
     expect(rank_header).to_have_attribute("aria-sort", "ascending")
     ev_header.get_by_role("button").click()
-    expect(ev_header).to_have_attribute("aria-sort", "ascending")
-    expect(rank_header).not_to_have_attribute("aria-sort", re.compile(".*"))
-    ascending = page.evaluate(TABLE_ROWS)
-    assert [float(row["ev"]) for row in ascending] == sorted(evs)
-    if len(set(evs)) > 1:
-        assert [row["ticker"] for row in ascending] != [row["ticker"] for row in ranked]
-    ev_header.get_by_role("button").click()
     expect(ev_header).to_have_attribute("aria-sort", "descending")
-    assert [float(row["ev"]) for row in page.evaluate(TABLE_ROWS)] == sorted(evs, reverse=True)
+    expect(rank_header).not_to_have_attribute("aria-sort", re.compile(".*"))
+    best_first = page.evaluate(TABLE_ROWS)
+    assert [float(row["ev"]) for row in best_first] == sorted(evs, reverse=True)
+    ev_header.get_by_role("button").click()
+    expect(ev_header).to_have_attribute("aria-sort", "ascending")
+    assert [float(row["ev"]) for row in page.evaluate(TABLE_ROWS)] == sorted(evs)
+    # Each row links its analysis's PDF report.
+    expect(table.get_by_test_id("row-pdf")).to_have_count(3)
 
     # Filtering re-queries the endpoint; the CSV link carries the same filter, and the CSV
     # behind it holds the rows on screen.
@@ -124,7 +130,8 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
     page.get_by_label("Min data quality (0–100)").fill(bar_text)
     csv_link = page.get_by_test_id("csv-link")
     expect(csv_link).to_have_attribute(
-        "href", f"/api/watchlists/{watchlist.pk}/opportunities.csv?min_quality={bar_text}"
+        "href",
+        f"/api/watchlists/{watchlist.pk}/opportunities.csv?min_quality={bar_text}&sort=expected_net_return",
     )
     expected = sorted(row["ticker"] for row in ranked if float(row["quality"]) >= bar)
     expect(table.locator("tbody tr")).to_have_count(len(expected))
@@ -146,4 +153,6 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
     page.reload()
     expect(page.get_by_label("Min data quality (0–100)")).to_have_value(bar_text)
     expect(table.locator("tbody tr")).to_have_count(len(expected))
-    expect(csv_link).to_have_attribute("href", re.compile(rf"\?min_quality={re.escape(bar_text)}$"))
+    expect(csv_link).to_have_attribute(
+        "href", re.compile(rf"\?min_quality={re.escape(bar_text)}&sort=expected_net_return$")
+    )

@@ -101,10 +101,10 @@ def test_the_catalyst_dedupe_holds_across_two_beat_ticks(
     assert [(r["catalyst_runs"], r["catalyst_already_claimed"]) for r in results] == [(4, 0), (0, 4)]
     expected = sorted(
         [
-            (aapl.pk, "macro_eve", "fomc", tomorrow),
-            (aapl.pk, "earnings_after", "earnings", yesterday),
-            (msft.pk, "macro_eve", "fomc", tomorrow),
-            (msft.pk, "earnings_after", "earnings", yesterday),
+            (aapl.pk, "catalyst_pre", "fomc", tomorrow),
+            (aapl.pk, "catalyst_post", "earnings", yesterday),
+            (msft.pk, "catalyst_pre", "fomc", tomorrow),
+            (msft.pk, "catalyst_post", "earnings", yesterday),
         ]
     )
     assert claim_keys() == expected
@@ -135,12 +135,12 @@ def test_the_next_day_claims_the_macro_day_run_once(
 
     assert [s.catalyst_runs for s in summaries] == [1, 0, 1, 0]
     assert claim_keys() == [
-        (schedule.pk, "macro_day", "fomc", fomc_day),
-        (schedule.pk, "macro_eve", "fomc", fomc_day),
+        (schedule.pk, "catalyst_day", "fomc", fomc_day),
+        (schedule.pk, "catalyst_pre", "fomc", fomc_day),
     ]
     assert ScheduleRun.objects.count() == 2
     run_dates = dict(CatalystRunClaim.objects.values_list("reason", "run_date"))
-    assert run_dates == {"macro_eve": eve, "macro_day": fomc_day}
+    assert run_dates == {"catalyst_pre": eve, "catalyst_day": fomc_day}
 
 
 def test_the_day_is_the_new_york_day(earnings_on: Callable[..., None]) -> None:
@@ -151,7 +151,7 @@ def test_the_day_is_the_new_york_day(earnings_on: Callable[..., None]) -> None:
     # 02:00 UTC on the 18th is still the 17th in New York: the eve, not the day.
     late_evening = dt.datetime(2026, 3, 18, 2, 0, tzinfo=dt.UTC)
 
-    assert [d.reason for d in catalyst_runs_due(now=late_evening)] == ["macro_eve"]
+    assert [d.reason for d in catalyst_runs_due(now=late_evening)] == ["catalyst_pre"]
 
 
 def test_earnings_from_the_demo_provider_trigger_the_eve_and_the_day_after() -> None:
@@ -164,9 +164,9 @@ def test_earnings_from_the_demo_provider_trigger_the_eve_and_the_day_after() -> 
     on_the_day = catalyst_runs_due(now=at(earnings_day, 10))
 
     assert [(d.schedule.pk, d.reason, d.event_type, d.event_date) for d in eve] == [
-        (schedule.pk, "earnings_eve", "earnings", earnings_day)
+        (schedule.pk, "catalyst_pre", "earnings", earnings_day)
     ]
-    assert [(d.reason, d.event_date) for d in after] == [("earnings_after", earnings_day)]
+    assert [(d.reason, d.event_date) for d in after] == [("catalyst_post", earnings_day)]
     assert on_the_day == []
 
 
@@ -205,7 +205,7 @@ def test_disabled_events_and_disabled_schedules_start_no_catalyst_run(
 
 def test_a_claim_is_taken_once() -> None:
     schedule = not_due_schedule("AAPL")
-    key = {"reason": "macro_day", "event_type": "cpi", "event_date": dt.date(2026, 6, 10)}
+    key = {"reason": "catalyst_day", "event_type": "cpi", "event_date": dt.date(2026, 6, 10)}
 
     first = claim_catalyst_run(schedule=schedule, run_date=dt.date(2026, 6, 10), **key)
     again = claim_catalyst_run(schedule=schedule, run_date=dt.date(2026, 6, 11), **key)

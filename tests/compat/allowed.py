@@ -40,6 +40,22 @@ ALLOWED_DIFFERENCES: dict[str, str] = {
         "exposure and sizing), a position or sector limit of exactly 0, a beta outside 0..5, a sector "
         "name longer than its column."
     ),
+    "switched-off agents": (
+        "An agent switched off with MACRO_AGENT_ENABLED / OPTIONS_AGENT_ENABLED=false is left out "
+        "even when `?agents=` names it, and asking only for switched-off agents is a 400 naming the "
+        "setting; the earlier system still ran it when named, reporting a source the operator had "
+        "turned off."
+    ),
+    "labelled synthetic score": (
+        "A score alert on a row without a score says in its message that the score is synthetic "
+        "(confidence x 100, signed by the call) and records `score_source`; its values read "
+        '"30.0" where the earlier wrote "30". A PM should know the number is a stand-in.'
+    ),
+    "backfill without a payload": (
+        "The backfill merges the contract into an existing payload as the earlier one did, but "
+        "creates no payload for a row that had none: an invented payload would pass rebuilt "
+        "values off as what the row stored."
+    ),
     "framework pages": (
         "Unknown routes and wrong methods answer in Django REST framework's words (`Not found.`, "
         '`Method "GET" not allowed.`) with the same status and shape; the OpenAPI document is '

@@ -84,7 +84,7 @@ def catalyst_run(schedule: Schedule) -> ScheduleRun:
     event_date = market_today() + dt.timedelta(days=2)
     claim = claim_catalyst_run(
         schedule=schedule,
-        reason=CatalystReason.MACRO_EVE,
+        reason=CatalystReason.CATALYST_PRE,
         event_type="nfp",
         event_date=event_date,
         run_date=market_today(),
@@ -92,7 +92,7 @@ def catalyst_run(schedule: Schedule) -> ScheduleRun:
     assert claim is not None
     run = start_schedule_run(
         schedule=schedule,
-        reason=CatalystReason.MACRO_EVE,
+        reason=CatalystReason.CATALYST_PRE,
         catalyst_event_type="nfp",
         catalyst_event_date=event_date,
     )
@@ -243,7 +243,8 @@ def test_runs_of_a_catalyst_run(api: APIClient) -> None:
         api, "GET__api_schedules_{schedule_id}_runs_catalyst_run", path=f"/api/schedules/{schedule.pk}/runs"
     )
     assert body["total_count"] == 1
-    assert body["runs"][0]["run_reason"] == CatalystReason.MACRO_EVE
+    # The earlier name, stored and served as the recording has it.
+    assert body["runs"][0]["run_reason"] == "catalyst_pre"
 
 
 def test_runs_empty(api: APIClient) -> None:

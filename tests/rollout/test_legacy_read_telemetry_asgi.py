@@ -28,6 +28,9 @@ def test_reads_through_uvicorn_are_counted_including_the_stream(server_url: str,
         ) as response:
             assert response.status_code == 200
             assert any(line.startswith("event: result") for line in response.iter_lines())
+        # The server counts in memory; its own status read writes its batch before summing.
+        status = client.get("/api/rollout/phase7/status").json()
+    assert status["legacy_reads"]["total_reads"] == 3
     counts = {(row.route, row.client_kind): row.count for row in ApiReadCounter.objects.all()}
     assert counts == {
         ("api-analysis-latest", "v2_declared"): 1,

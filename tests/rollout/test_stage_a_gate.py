@@ -104,8 +104,8 @@ def test_replay_runs_never_count() -> None:
 
 
 def test_catalyst_runs_are_scheduled_runs() -> None:
-    make_runs(3, run_reason="macro_eve")
-    make_runs(1, success=False, run_reason="earnings_after")
+    make_runs(3, run_reason="catalyst_pre")
+    make_runs(1, success=False, run_reason="catalyst_post")
     runs = rollout_status(window_hours=24, now=NOW)["metrics"]["scheduled_runs"]
     assert runs == {"total_runs": 4, "success_runs": 3, "success_rate": 0.75}
 

@@ -289,11 +289,24 @@ def test_the_table_ranks_each_tickers_latest_analysis_like_the_api(
 ) -> None:
     tech = watchlist_with("AAPL", "MSFT", "NVDA", "XOM")
     as_of = dt.datetime(2025, 6, 13, 20, 0, tzinfo=dt.UTC)
-    v2_analysis("AAPL", ev=0.5, quality=80, as_of=as_of)
-    v2_analysis("MSFT", ev=1.75, quality=60, as_of=as_of, data_source="yfinance")
-    v2_analysis("NVDA", ev=-0.25, quality=90, as_of=as_of, recommendation="SELL")
+
+    def payload(net: float) -> dict[str, Any]:
+        return {
+            "portfolio_action_v2": {"action": "add"},
+            "expected_net_return_pct": {"1d": net / 7, "7d": net, "30d": net * 30 / 7},
+            "expected_return_source": "evidence",
+        }
+
+    v2_analysis("AAPL", ev=0.5, quality=80, as_of=as_of, analysis_payload=payload(0.4))
+    v2_analysis(
+        "MSFT", ev=1.75, quality=60, as_of=as_of, data_source="yfinance", analysis_payload=payload(1.2)
+    )
+    # A SELL with an edge: last by EV (the long holder's view), second by the call's own net return.
+    v2_analysis(
+        "NVDA", ev=-0.25, quality=90, as_of=as_of, recommendation="SELL", analysis_payload=payload(0.9)
+    )
     # An older MSFT analysis does not count: only the latest one is ranked.
-    v2_analysis("MSFT", ev=9.0, quality=99, as_of=as_of - dt.timedelta(days=3))
+    v2_analysis("MSFT", ev=9.0, quality=99, as_of=as_of - dt.timedelta(days=3), analysis_payload=payload(5.0))
 
     response = viewer_client.get(f"/watchlists/{tech.pk}/")
 
@@ -301,10 +314,16 @@ def test_the_table_ranks_each_tickers_latest_analysis_like_the_api(
     html = response.content.decode()
     api = (
         client_for(viewer)
-        .get(f"/api/watchlists/{tech.pk}/opportunities", headers={"X-Signal-Contract": "v2"})
+        .get(
+            f"/api/watchlists/{tech.pk}/opportunities?sort=expected_net_return",
+            headers={"X-Signal-Contract": "v2"},
+        )
         .json()
     )
-    assert table_tickers(html) == [o["ticker"] for o in api["opportunities"]] == ["MSFT", "AAPL", "NVDA"]
+    # The page ranks by the call's expected net return, and says so.
+    assert table_tickers(html) == [o["ticker"] for o in api["opportunities"]] == ["MSFT", "NVDA", "AAPL"]
+    assert "Ranked by the call's expected 7-day return net of costs" in html
+    assert '<td data-value="1.2">1.20 <small>evidence</small></td>' in html
     row = html.split('<tr data-ticker="MSFT"', 1)[1].split("</tr>", 1)[0]
     assert '<td data-value="1">1</td>' in row
     assert '<td data-value="1.75">1.75</td>' in row
@@ -317,7 +336,7 @@ def test_the_table_ranks_each_tickers_latest_analysis_like_the_api(
     assert "Demo data" in html.split('<tr data-ticker="AAPL"', 1)[1].split("</tr>", 1)[0]
     assert 'data-testid="opps-missing">No usable analysis yet for XOM.</p>' in html
     assert "Ranked from each ticker's latest analysis at <time" in html
-    assert f'href="/api/watchlists/{tech.pk}/opportunities.csv"' in html
+    assert f'href="/api/watchlists/{tech.pk}/opportunities.csv?sort=expected_net_return"' in html
 
 
 def test_the_filters_apply_on_the_page_and_the_csv_link_carries_them(viewer_client: Client) -> None:
@@ -332,7 +351,8 @@ def test_the_filters_apply_on_the_page_and_the_csv_link_carries_them(viewer_clie
     assert table_tickers(html) == ["AAPL"]
     assert 'id="min-quality" min="0" max="100" step="any" value="70"' in html
     assert 'id="min-ev" step="any" value="0"' in html
-    csv_href = f"/api/watchlists/{tech.pk}/opportunities.csv?min_quality=70&amp;min_ev=0"
+    query = "min_quality=70&amp;min_ev=0&amp;sort=expected_net_return"
+    csv_href = f"/api/watchlists/{tech.pk}/opportunities.csv?{query}"
     assert f'href="{csv_href}"' in html
     # The CSV behind the link holds exactly the rows on screen.
     csv = viewer_client.get(csv_href.replace("&amp;", "&")).content.decode()

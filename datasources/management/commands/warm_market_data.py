@@ -54,7 +54,9 @@ class Command(BaseCommand):
             sys.stderr.write(_progress(done - 1, len(tickers), ticker))
             sys.stderr.flush()
             try:
-                prefetch([ticker], as_of, options["days"])
+                loaded = prefetch([ticker], as_of, options["days"])
+                # A source that failed is held as a reason in what was loaded, not raised.
+                failures.extend(f"{ticker}: {reason}" for reason in getattr(loaded, "failures", list)())
             except SourceUnavailable as exc:
                 failures.append(f"{ticker}: {exc.reason}")
             sys.stderr.write(_progress(done, len(tickers), ticker))

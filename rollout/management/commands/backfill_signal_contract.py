@@ -37,8 +37,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--checkpoint-file",
-            required=True,
-            help="JSON checkpoint; an unfinished run's checkpoint is resumed (not used by --dry-run)",
+            help="JSON checkpoint, required for a run; an unfinished run's checkpoint is resumed "
+            "(a --dry-run neither needs nor reads one)",
         )
         parser.add_argument(
             "--report-path", required=True, help="Markdown report; the JSON twin goes next to it (.json)"
@@ -53,7 +53,11 @@ class Command(BaseCommand):
         try:
             backfill = Backfill(
                 BackfillOptions(
-                    checkpoint_path=Path(options["checkpoint_file"]).expanduser().resolve(),
+                    checkpoint_path=(
+                        Path(options["checkpoint_file"]).expanduser().resolve()
+                        if options["checkpoint_file"]
+                        else None
+                    ),
                     report_path=Path(options["report_path"]).expanduser().resolve(),
                     days=options["days"],
                     batch_size=options["batch_size"],

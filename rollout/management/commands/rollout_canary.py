@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -143,12 +146,18 @@ class Command(BaseCommand):
             stage_c_agents=_agents(options["stage_c_agents"]),
             stage_c_required_speedup=options["stage_c_required_speedup"],
             frontend_url=frontend_url,
+            # The runbook's preflight deploys with every new flag false; a run through every
+            # stage checks a deployment that has moved past that posture by design.
+            preflight_requires_flags_off=options["stage"] != ALL_STAGES,
         )
 
         self.stdout.write(f"Rollout canary against {base_url}: {', '.join(stages)}")
-        with Canary(
-            base_url, token, timeout=options["timeout"], analysis_timeout=options["analysis_timeout"]
-        ) as canary:
+        with (
+            _quiet_http_client_logs(),
+            Canary(
+                base_url, token, timeout=options["timeout"], analysis_timeout=options["analysis_timeout"]
+            ) as canary,
+        ):
             results = canary.run(stages, canary_options, on_result=self._print)
         failed = [r for r in results if not r.passed]
         line = summary_line(results)
@@ -169,3 +178,19 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Could not write the JSON report to {path}: {exc}") from exc
         self.stdout.write(f"JSON report written to {path}")
+
+
+@contextlib.contextmanager
+def _quiet_http_client_logs() -> Iterator[None]:
+    """httpx logs every request at INFO; between the check lines that is noise, so only its
+    warnings and errors get through while the canary runs (the level is restored after, for a
+    caller that runs the command in-process)."""
+    loggers = [logging.getLogger(name) for name in ("httpx", "httpcore")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -1,0 +1,180 @@
+"""The `public` provider: free online sources per kind of data, point-in-time, through the cache.
+
+`MARKET_DATA_PROVIDER=public` composes the sources chosen by `PRICES_SOURCE` (yahoo | csv),
+`FUNDAMENTALS_SOURCE` and `EARNINGS_SOURCE` (sec | none), `MACRO_SOURCE` (fred | none),
+`NEWS_SOURCE` (yahoo | none, with SEC's 8-K filings as events) and `OPTIONS_SOURCE` (none).
+
+Fetching happens here, in the server or Celery process: `prefetch(tickers, as_of)` loads every
+kind for every ticker (and the index and the macro snapshots the agents compare) through the
+cache, in bounded parallel threads for many tickers, and returns a `SnapshotProvider`, plain
+data that the engine reads in memory, in process or in a worker. The methods of
+`MarketDataProvider` on `PublicProvider` itself serve callers outside the engine (outcome
+scoring, the portfolio's price lookup, scheduling), through the same cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import connections
+
+from analysis.agents.macro import PREVIOUS_LOOKBACK
+from analysis.engine import HISTORY_DAYS
+from analysis.market_data import (
+    Fundamentals,
+    MacroSnapshot,
+    NewsItem,
+    OptionsSummary,
+    PriceSeries,
+    session_close,
+)
+from analysis.providers.public import loaders
+from analysis.providers.public.memo import memoized
+from analysis.providers.public.snapshot import NAME, Entry, SnapshotProvider
+from analysis.providers.symbols import INDEX_TICKER
+
+
+def as_of_moment(as_of: dt.date | dt.datetime) -> dt.datetime:
+    """A date → after that day's close in New York (capped at now), as analyses read it."""
+    if isinstance(as_of, dt.datetime):
+        return as_of
+    return min(session_close(as_of) + dt.timedelta(hours=7, minutes=59), loaders.now())
+
+
+def _usable(value: object) -> bool:
+    """Memoise only answers (no failure), and never csv prices, whose files are not in the cache."""
+    entries = value if isinstance(value, tuple) else (value,)
+    return all(e.source != "csv" and not e.reason for e in entries if isinstance(e, Entry))
+
+
+def _setup() -> tuple:
+    config = loaders.load_config()
+    return (
+        tuple(sorted(config.sources.items())),
+        tuple(sorted(config.base_urls.items())),
+        bool(config.fred_api_key),
+    )
+
+
+def _prices(ticker: str, as_of: dt.datetime, start: dt.date) -> tuple[Entry, tuple]:
+    key = ("prices", ticker, as_of, start, loaders.is_current(as_of), _setup())
+    return memoized(key, lambda: loaders.load_prices(ticker, as_of=as_of, start=start), keep=_usable)
+
+
+def _macro(as_of: dt.datetime) -> Entry:
+    key = ("macro", as_of, loaders.is_current(as_of), _setup())
+    return memoized(key, lambda: loaders.load_macro(as_of=as_of), keep=_usable)[0]
+
+
+def _ticker_entries(ticker: str, as_of: dt.datetime, start: dt.date, index: tuple[Entry, tuple]) -> dict:
+    prices, price_stamps = _prices(ticker, as_of, start)
+    if prices.unknown_ticker:
+        # Nothing else is worth asking about a symbol the price source does not know.
+        return {("prices", ticker): prices}
+    setup, current = _setup(), loaders.is_current(as_of)
+    (fundamentals, earnings, submissions), sec_stamps = memoized(
+        ("sec", ticker, as_of, current, setup, price_stamps, index[1]),
+        lambda: loaders.load_sec(ticker, as_of=as_of, prices=prices, index=index[0]),
+        keep=_usable,
+    )
+    news, _ = memoized(
+        ("news", ticker, as_of, current, setup, sec_stamps),
+        lambda: loaders.load_news(ticker, as_of=as_of, submissions=submissions),
+        keep=_usable,
+    )
+    return {
+        ("prices", ticker): prices,
+        ("fundamentals", ticker): fundamentals,
+        ("earnings", ticker): earnings,
+        ("news", ticker): news,
+        ("options", ticker): loaders.off("OPTIONS_SOURCE"),
+    }
+
+
+def _in_thread(ticker: str, as_of: dt.datetime, start: dt.date, index: tuple[Entry, tuple]) -> dict:
+    try:
+        return _ticker_entries(ticker, as_of, start, index)
+    finally:
+        connections.close_all()  # this thread's own connection, not the caller's
+
+
+def prefetch(
+    tickers: list[str], as_of: dt.date | dt.datetime, days: int = HISTORY_DAYS, *, parallel: int | None = None
+) -> SnapshotProvider:
+    """Everything an analysis of `tickers` at `as_of` reads, loaded through the cache (module docstring).
+
+    `parallel` bounds the threads for many tickers (default `WATCHLIST_CONCURRENCY`); one ticker
+    loads in the calling thread.
+    """
+    moment = as_of_moment(as_of)
+    # Never less than the engine's window, so what is warmed is what analyses ask for.
+    start = moment.date() - dt.timedelta(days=max(days, HISTORY_DAYS))
+    names = list(dict.fromkeys(t.upper() for t in tickers if t.upper() != INDEX_TICKER))
+    entries: dict[tuple[str, str], Entry] = {}
+    index = _prices(INDEX_TICKER, moment, start)
+    entries[("prices", INDEX_TICKER)] = index[0]
+    if INDEX_TICKER in {t.upper() for t in tickers}:
+        entries.update(_ticker_entries(INDEX_TICKER, moment, start, index))
+    entries[("macro", "")] = _macro(moment)
+    entries[("macro", "previous")] = _macro(moment - PREVIOUS_LOOKBACK)
+    workers = max(1, min(len(names), parallel or settings.WATCHLIST_CONCURRENCY))
+    if workers == 1:
+        for ticker in names:
+            entries.update(_ticker_entries(ticker, moment, start, index))
+    else:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch") as pool:
+            for found in pool.map(lambda t: _in_thread(t, moment, start, index), names):
+                entries.update(found)
+    return SnapshotProvider(as_of=moment, entries=entries)
+
+
+class PublicProvider:
+    """The provider behind `MARKET_DATA_PROVIDER=public` (module docstring)."""
+
+    name = NAME
+    is_demo = False
+    fetches = True  # the service prefetches a snapshot for the engine
+
+    def snapshot(
+        self, tickers: list[str], as_of: dt.datetime, *, parallel: int | None = None
+    ) -> SnapshotProvider:
+        return prefetch(tickers, as_of, parallel=parallel)
+
+    def prices(self, ticker: str, *, start: dt.date, as_of: dt.datetime) -> PriceSeries:
+        return loaders.load_prices(ticker.upper(), as_of=as_of, start=start).get()
+
+    def fundamentals(self, ticker: str, *, as_of: dt.datetime) -> Fundamentals | None:
+        return prefetch([ticker], as_of).fundamentals(ticker, as_of=as_of)
+
+    def news(self, ticker: str, *, as_of: dt.datetime, lookback_days: int = 7) -> list[NewsItem]:
+        return prefetch([ticker], as_of).news(ticker, as_of=as_of, lookback_days=lookback_days)
+
+    def macro(self, *, as_of: dt.datetime) -> MacroSnapshot | None:
+        return loaders.load_macro(as_of=as_of).get()
+
+    def options(self, ticker: str, *, as_of: dt.datetime) -> OptionsSummary | None:
+        return loaders.off("OPTIONS_SOURCE").get()
+
+    def earnings_dates(self, ticker: str, *, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Past report days and the estimated next one as known now, within [start, end]."""
+        now = loaders.now()
+        _, earnings, _ = loaders.load_sec(
+            ticker.upper(), as_of=now, prices=Entry(reason="not needed"), index=None
+        )
+        return SnapshotProvider(now, {("earnings", ticker.upper()): earnings}).earnings_dates(
+            ticker, start=start, end=end
+        )
+
+    def unknown_ticker_reason(self, ticker: str) -> str | None:
+        """Why the price source does not know `ticker` ("Yahoo does not know the ticker X."), or None.
+
+        A source that cannot answer right now is not a verdict on the ticker: None.
+        """
+        now = loaders.now()
+        entry = loaders.load_prices(ticker.upper(), as_of=now, start=now.date() - dt.timedelta(days=14))
+        return entry.reason if entry.unknown_ticker else None
+
+    def __repr__(self) -> str:
+        return "PublicProvider()"
