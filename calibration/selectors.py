@@ -9,6 +9,7 @@ from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from analysis.market_data import NEW_YORK
+from analysis.models import RunKind
 from calibration import stats
 from calibration.models import (
     HORIZONS,
@@ -214,4 +215,32 @@ def ticker_calibration(*, ticker: str, limit: int) -> dict[str, Any]:
         "total_count": len(recent),
         "horizons": horizons,
         "recent_outcomes": recent,
+    }
+
+
+def evidence_sources(*, window_days: int, as_of_date: dt.date) -> dict[int, dict[str, int]]:
+    """Per horizon, how many outcomes scored in the window come from demo data or replay runs.
+
+    The window is `calibration_summary`'s (realised in the `window_days` days to `as_of_date`),
+    so a card can say when the evidence behind it is the demo provider's or a replay's rather
+    than live calls.
+    """
+    since = as_of_date - dt.timedelta(days=window_days)
+    rows = (
+        AnalysisOutcome.objects.filter(
+            status=OutcomeStatus.COMPLETE, realized_date__gt=since, realized_date__lte=as_of_date
+        )
+        .values("horizon_days")
+        .annotate(
+            total=Count("id"),
+            # The demo provider's name, as run_analysis stores it on the analysis.
+            demo=Count("id", filter=Q(analysis__data_source="demo")),
+            replay=Count("id", filter=Q(analysis__run_kind=RunKind.REPLAY)),
+        )
+        .order_by()
+    )
+    found = {row["horizon_days"]: row for row in rows}
+    return {
+        horizon: {key: found.get(horizon, {}).get(key, 0) for key in ("total", "demo", "replay")}
+        for horizon in HORIZONS
     }

@@ -32,6 +32,7 @@ from calibration.models import HORIZONS, Schedule
 from calibration.schedule_service import create_schedule, delete_schedule, set_schedule_enabled
 from calibration.selectors import (
     calibration_summary,
+    evidence_sources,
     latest_snapshot_date,
     macro_events,
     market_today,
@@ -97,8 +98,14 @@ def history_page(request: HttpRequest) -> HttpResponse:
         horizon: reliability_payload(horizon, *reliability_for(horizon_days=horizon, as_of_date=today))
         for horizon in HORIZONS
     }
+    sources = evidence_sources(window_days=window_days, as_of_date=anchor)
     horizons = [
-        {**row, "reliability": reliability[row["horizon_days"]], "card": _card(row["snapshot"], today)}
+        {
+            **row,
+            "reliability": reliability[row["horizon_days"]],
+            "card": _card(row["snapshot"], today),
+            "evidence_label": _evidence_label(sources[row["horizon_days"]]),
+        }
         for row in summary["horizon_summaries"]
     ]
     table = _history_table(request, errors)
@@ -158,6 +165,20 @@ def _card(snapshot: Mapping[str, Any] | None, today: dt.date) -> dict[str, Any] 
         "avg_realized_return_pct": snapshot["avg_realized_return_pct"],
         "mean_drawdown_pct": snapshot["mean_drawdown_pct"],
     }
+
+
+def _evidence_label(counts: Mapping[str, int]) -> dict[str, Any] | None:
+    """What a card says about where its outcomes came from, when any are demo data or replays."""
+    demo, replay = counts["demo"], counts["replay"]
+    if not demo and not replay:
+        return None
+    if demo and replay:
+        text = "demo replay evidence"
+    elif demo:
+        text = "demo data"
+    else:
+        text = "replay evidence"
+    return {"text": text, "demo": demo, "replay": replay, "total": counts["total"]}
 
 
 def _history_table(request: HttpRequest, errors: list[str]) -> dict[str, Any]:

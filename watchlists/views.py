@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import can_write
 from analysis.agents import AGENT_NAMES
 from pmresearch.errors import DomainError
+from pmresearch.formatting import ny_time
 from rollout.flags import Flag, is_enabled
 from watchlists import selectors, services
 from watchlists.bulk_add import add_pasted_tickers, split_paste
@@ -76,14 +77,14 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 def _stamp(row: dict[str, Any], key: str) -> dict[str, str]:
-    """`<key>_iso` and `<key>_display` ("2025-06-13 20:00 UTC", as the page's script writes it)."""
+    """`<key>_iso` (UTC) and `<key>_display` (New York, "2025-06-13 16:00 EDT", as the script writes it)."""
     moment = _moment(row.get(key))
     if moment is None:
         return {f"{key}_iso": "", f"{key}_display": ""}
     utc = moment.astimezone(dt.UTC)
     return {
         f"{key}_iso": utc.isoformat().replace("+00:00", "Z"),
-        f"{key}_display": utc.strftime("%Y-%m-%d %H:%M UTC"),
+        f"{key}_display": ny_time(utc),
     }
 
 

@@ -19,12 +19,30 @@
 
   function fixed(value, digits) { return isBlank(value) ? "—" : Number(value).toFixed(digits); }
 
-  // "2025-06-13 20:00 UTC", the same text the server renders.
-  function utcText(iso) {
+  // New York wall time with its zone, "2025-06-13 16:00 EDT": the text the server renders
+  // (pmresearch.formatting.ny_time), whatever the browser's own zone.
+  const NEW_YORK_PARTS = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/New_York", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short",
+  });
+
+  function nyText(iso) {
     if (isBlank(iso)) return "";
     const moment = new Date(iso);
     if (isNaN(moment.getTime())) return String(iso);
-    return moment.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    const part = {};
+    NEW_YORK_PARTS.formatToParts(moment).forEach(function (p) { part[p.type] = p.value; });
+    return part.year + "-" + part.month + "-" + part.day + " " + part.hour + ":" + part.minute + " " +
+      part.timeZoneName;
+  }
+
+  // A percent with its sign and unit, "+1.20 %", as pmresearch.formatting.signed_pct writes it.
+  function signedPct(value) {
+    if (isBlank(value) || !isFinite(Number(value))) return "—";
+    const number = Number(value);
+    const text = Math.abs(number).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    if (/^[0.,]*$/.test(text)) return text + " %";
+    return (number > 0 ? "+" : "-") + text + " %";
   }
 
   function utcIso(iso) {
@@ -44,7 +62,7 @@
     return node;
   }
 
-  function timeEl(iso) { return el("time", { datetime: utcIso(iso), text: utcText(iso) }); }
+  function timeEl(iso) { return el("time", { datetime: utcIso(iso), text: nyText(iso) }); }
 
   function actionLabel(action) {
     if (isBlank(action)) return "";
@@ -152,12 +170,12 @@
       cell(o.ticker, tickerCell),
       cell(o.recommendation, call),
       cell(o.expected_net_return_pct, isBlank(o.expected_net_return_pct) ? ["—"]
-        : [fixed(o.expected_net_return_pct, 2), " ", el("small", { text: o.expected_return_source || "" })]),
-      cell(o.ev_score_7d, [fixed(o.ev_score_7d, 2)]),
+        : [signedPct(o.expected_net_return_pct), " ", el("small", { text: o.expected_return_source || "" })]),
+      cell(o.ev_score_7d, [signedPct(o.ev_score_7d)]),
       cell(o.confidence_calibrated, confidence),
       cell(o.data_quality_score, [isBlank(o.data_quality_score) ? "—" : fixed(o.data_quality_score, 1) + "/100"]),
       cell(o.capacity_usd, [isBlank(o.capacity_usd) ? "—"
-        : Math.round(Number(o.capacity_usd)).toLocaleString("en-US")]),
+        : "$" + Math.round(Number(o.capacity_usd)).toLocaleString("en-US")]),
       cell(o.regime_label, [isBlank(o.regime_label) ? "—" : String(o.regime_label)]),
       cell(action, [action ? el("span", { class: "opt-action opt-action-" + action.toLowerCase(),
         text: action.toUpperCase() }) : "—"]),
@@ -337,7 +355,7 @@
       outcome.push(el("span", { class: "call call-" + String(analysis.recommendation).toLowerCase(),
         "data-testid": "ticker-call", text: analysis.recommendation }));
     }
-    outcome.push(" EV " + fixed(analysis.ev_score_7d, 2));
+    outcome.push(" EV " + signedPct(analysis.ev_score_7d));
     if (!isBlank(analysis.data_quality_score)) outcome.push(" · quality " + fixed(analysis.data_quality_score, 1));
     if (!isBlank(data.as_of)) outcome.push(" · as of ", timeEl(data.as_of));
     if (data.is_demo_data) {
@@ -384,7 +402,7 @@
     const record = runs ? runs.unfinished(runKey) : null;
     const pending = record ? record.pending.filter(function (t) { return allTickers.indexOf(t) >= 0; }) : [];
     if (!resume || !pending.length) { if (resume) resume.hidden = true; return; }
-    document.getElementById("run-resume-text").textContent = "A run started at " + utcText(record.started) +
+    document.getElementById("run-resume-text").textContent = "A run started at " + nyText(record.started) +
       " did not finish: " + pending.length + " of " + record.total + " tickers were not analysed (" +
       pending.join(", ") + "). Results stored before it stopped stay.";
     const again = document.getElementById("run-resume-button");

@@ -88,7 +88,7 @@ def test_a_pm_builds_a_watchlist_analyses_it_live_and_exports_the_ranking(
         row = progress.locator(f'li[data-ticker="{ticker}"]')
         expect(row).to_have_attribute("data-state", "done")
         expect(row.get_by_test_id("ticker-call")).to_have_text(re.compile(r"^(BUY|HOLD|SELL)$"))
-        expect(row.locator(".outcome")).to_contain_text(re.compile(r"EV -?\d+\.\d\d"))
+        expect(row.locator(".outcome")).to_contain_text(re.compile(r"EV [+-]?\d+\.\d\d %"))
         assert (ticker, "running") in states and (ticker, "done") in states
         assert states.index((ticker, "running")) < states.index((ticker, "done"))
 

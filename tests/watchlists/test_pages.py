@@ -323,15 +323,15 @@ def test_the_table_ranks_each_tickers_latest_analysis_like_the_api(
     # The page ranks by the call's expected net return, and says so.
     assert table_tickers(html) == [o["ticker"] for o in api["opportunities"]] == ["MSFT", "NVDA", "AAPL"]
     assert "Ranked by the call's expected 7-day return net of costs" in html
-    assert '<td data-value="1.2">1.20 <small>evidence</small></td>' in html
+    assert '<td data-value="1.2">+1.20 % <small>evidence</small></td>' in html
     row = html.split('<tr data-ticker="MSFT"', 1)[1].split("</tr>", 1)[0]
     assert '<td data-value="1">1</td>' in row
-    assert '<td data-value="1.75">1.75</td>' in row
+    assert '<td data-value="1.75">+1.75 %</td>' in row
     assert "0.60 <small>n=12</small>" in row
-    assert "60.0/100" in row and "2,500,000" in row and "risk_on" in row
+    assert "60.0/100" in row and "$2,500,000" in row and "risk_on" in row
     assert '<span class="opt-action opt-action-add">ADD</span>' in row
-    # Each row's numbers carry their as-of time; demo data is labelled.
-    assert '<time datetime="2025-06-13T20:00:00Z">2025-06-13 20:00 UTC</time>' in row
+    # Each row's numbers carry their as-of time, in New York with its zone; demo data is labelled.
+    assert '<time datetime="2025-06-13T20:00:00Z">2025-06-13 16:00 EDT</time>' in row
     assert "Demo data" not in row
     assert "Demo data" in html.split('<tr data-ticker="AAPL"', 1)[1].split("</tr>", 1)[0]
     assert 'data-testid="opps-missing">No usable analysis yet for XOM.</p>' in html
