@@ -123,6 +123,11 @@ def judge(label: str, start: dt.date, end: dt.date, as_of: dt.date) -> None:
             f"  ECE calibrated {fmt(report['ece'])} {interval(report['ece_ci'])}"
             f"  raw {fmt(raw['ece'] if raw else None)} {interval(raw['ece_ci'] if raw else [None, None])}"
         )
+        noise = report.get("ece_if_calibrated") or {}
+        print(
+            f"     ECE a perfectly calibrated forecaster shows at this n: mean {fmt(noise.get('mean'))},"
+            f" 95th percentile {fmt(noise.get('p95'))}"
+        )
         if horizon != 7 and own:
             print(
                 f"     ECE of this horizon's own curve {fmt(own['ece'])} {interval(own['ece_ci'])},"
@@ -149,7 +154,7 @@ def judge(label: str, start: dt.date, end: dt.date, as_of: dt.date) -> None:
                 print(
                     f"     7d {row['group']:<4} n={row['count']:<5}"
                     f" mean net {fmt(row['mean_net_return_pct'], 3)} %"
-                    f" {interval(row['mean_net_return_ci'], 3)}"
+                    f" {interval(row['mean_net_return_ci'], 3)} (clustered by date)"
                     f"  hit rate {fmt(row['hit_rate'], 3)}"
                 )
 

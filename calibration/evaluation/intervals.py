@@ -2,8 +2,11 @@
 
 Which interval goes with which figure (all two-sided 95 %):
 
-* a mean (a quintile's or a group's net return, a month's IC): Student t on the sample
-  standard deviation, ``mean ± t(0.975, n−1)·s/√n``;
+* a mean (a quintile's net return, a month's IC): Student t on the sample standard deviation,
+  ``mean ± t(0.975, n−1)·s/√n``;
+* a group's mean net return (by call, regime, data quality): Student t with a standard error
+  clustered by market date (:func:`clustered_mean_interval`), because the outcomes of one date
+  share the market's move and are not independent draws;
 * the mean of a per-date IC series: the same with the Newey–West standard error
   (:func:`newey_west_se`), because 7- and 30-day outcomes sampled more often than their horizon
   overlap and their ICs are autocorrelated;
@@ -109,3 +112,40 @@ def newey_west_t(values: np.ndarray, lag: int) -> float | None:
     if se is None or se == 0.0:
         return None
     return float(np.mean(values)) / se
+
+
+def clustered_mean_interval(
+    values: np.ndarray, clusters: np.ndarray, lag: int = 0
+) -> tuple[float | None, float | None, float | None]:
+    """``(mean, lower, upper)``: a 95 % t interval whose standard error is clustered by ``clusters``.
+
+    Outcomes of the same market date share the market's move, so counting them as independent
+    understates the uncertainty of a mean. With ``n`` values in ``G`` clusters (ordered by their
+    label, the dates), ``u_g = Σ_{i∈g} (x_i − x̄)`` and ``Γ_l = Σ_g u_g·u_{g−l}``, the variance of
+    the mean is ``G/(G−1) · (Γ_0 + 2·Σ_{l=1..L} (1 − l/(L+1))·Γ_l) / n²`` (Bartlett weights
+    across neighbouring dates, for horizons that overlap the spacing of the dates) and the
+    quantile is Student t with ``G − 1`` degrees of freedom. With one value per cluster and
+    ``L = 0`` this is exactly :func:`mean_interval`. Bounds are None below two clusters or when
+    the variance is not positive.
+    """
+    x = np.asarray(values, dtype=float)
+    groups = np.asarray(clusters)
+    finite = np.isfinite(x)
+    x, groups = x[finite], groups[finite]
+    if x.size == 0:
+        return (None, None, None)
+    mean = float(x.mean())
+    labels, inverse = np.unique(groups, return_inverse=True)
+    g_count = labels.size
+    if g_count < 2:
+        return (mean, None, None)
+    u = np.bincount(inverse, weights=x - mean, minlength=g_count)
+    lags = min(max(int(lag), 0), g_count - 1)
+    variance = float(u @ u)
+    for lag_l in range(1, lags + 1):
+        variance += 2.0 * (1.0 - lag_l / (lags + 1.0)) * float(u[lag_l:] @ u[:-lag_l])
+    variance *= g_count / (g_count - 1.0) / (x.size**2)
+    if variance <= 0.0:
+        return (mean, None, None)
+    half = _t_quantile(g_count - 1) * math.sqrt(variance)
+    return (mean, mean - half, mean + half)

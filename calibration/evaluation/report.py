@@ -14,11 +14,14 @@ How the figures are formed (alphalens' way where it has one):
 * **Quintiles** of the score per date (``per_date``) or over all outcomes (``pooled``), ties in
   the same quintile (:func:`grouped_quantiles`); mean net return per quintile over its outcomes,
   the spread is quintile 5 minus quintile 1 with a Welch interval.
-* **Groups**: hit rate (``direction_correct``, Wilson interval) and mean net return (t interval)
-  by call, regime and data-quality band.
+* **Groups**: hit rate (``direction_correct``, Wilson interval) and mean net return (t interval
+  with the standard error clustered by market date, Bartlett-weighted across dates when the
+  horizon overlaps their spacing) by call, regime and data-quality band.
 * **Calibration**: ECE and the Brier score's Murphy decomposition for calibrated confidence
   against ``direction_correct`` (raw confidence when no outcome has a calibrated one), over the
-  reliability bins the snapshots use, with bootstrap intervals.
+  reliability bins the snapshots use, with bootstrap intervals, and ``ece_if_calibrated``: the
+  ECE that sampling alone gives a perfectly calibrated forecaster with the same confidences
+  (consistency resampling), so a PM can tell miscalibration from a small sample.
 """
 
 from __future__ import annotations
@@ -52,8 +55,10 @@ QUALITY_BANDS = ((50.0, "0-50"), (75.0, "50-75"), (float("inf"), "75-100"))
 QUALITY_ORDER = ("0-50", "50-75", "75-100", "unknown")
 INTERVALS_NOTE = (
     "95% intervals: IC mean t with Newey-West standard error (per_date) or Fisher z on the "
-    "overlap-adjusted sample (pooled); means Student t; spread Welch; hit rates Wilson; "
-    "ECE and Brier components percentile bootstrap (200 resamples, fixed seed)."
+    "overlap-adjusted sample (pooled); quintile means Student t; group means Student t clustered "
+    "by date (Newey-West across dates when horizons overlap); spread Welch; hit rates Wilson; "
+    "ECE and Brier components percentile bootstrap (200 resamples, fixed seed); ece_if_calibrated: "
+    "the ECE of 1000 outcome samples drawn from the confidences themselves (mean, 95th percentile)."
 )
 
 
@@ -232,9 +237,14 @@ def evaluate(arrays: EvaluationArrays, *, horizon_days: int, n_bins: int) -> dic
     result.update({"ic_method": method, **ic, "quantile_method": method, **quant})
     result["ic_sample_size"] = int(deep.sum()) if per_date else int(scores.size)
 
-    result["by_recommendation"] = group_table(a.recommendation, a.hits, a.net_pct, RECOMMENDATION_ORDER)
-    result["by_regime"] = group_table(a.regime, a.hits, a.net_pct, REGIME_ORDER)
-    result["by_data_quality"] = group_table(_quality_bands(a.data_quality), a.hits, a.net_pct, QUALITY_ORDER)
+    by_date = {"clusters": a.dates, "lag": overlap_lag(horizon_days, _step_days(a.dates, horizon_days))}
+    result["by_recommendation"] = group_table(
+        a.recommendation, a.hits, a.net_pct, RECOMMENDATION_ORDER, **by_date
+    )
+    result["by_regime"] = group_table(a.regime, a.hits, a.net_pct, REGIME_ORDER, **by_date)
+    result["by_data_quality"] = group_table(
+        _quality_bands(a.data_quality), a.hits, a.net_pct, QUALITY_ORDER, **by_date
+    )
 
     calibrated = np.isfinite(a.confidence)
     if calibrated.any():
@@ -247,6 +257,7 @@ def evaluate(arrays: EvaluationArrays, *, horizon_days: int, n_bins: int) -> dic
     result["calibration_sample_size"] = figures["sample_size"] if figures else 0
     result["ece"] = figures["ece"] if figures else None
     result["ece_ci"] = figures["ece_ci"] if figures else [None, None]
+    result["ece_if_calibrated"] = figures["ece_if_calibrated"] if figures else None
     result["brier"] = figures["brier"] if figures else None
     result["net_source"], result["net_source_counts"] = net_source_summary(a.net_source)
     result["intervals"] = INTERVALS_NOTE

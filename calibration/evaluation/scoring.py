@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from calibration import stats
-from calibration.evaluation.intervals import mean_interval
+from calibration.evaluation.intervals import clustered_mean_interval, mean_interval
 
 #: How a row's net return was obtained (the ``net_source`` of the output).
 NET_STORED = "stored"
@@ -21,6 +21,7 @@ NET_FROM_DEFAULT_BPS = "profile_default_bps"
 #: Bootstrap of the calibration figures: fixed seed, so the same data give the same interval.
 BOOTSTRAP_SEED = 20260601
 BOOTSTRAP_RESAMPLES = 200
+CONSISTENCY_DRAWS = 1000
 
 
 def net_returns(
@@ -69,11 +70,20 @@ def net_source_summary(source: np.ndarray) -> tuple[str | None, dict[str, int]]:
 
 
 def group_table(
-    labels: np.ndarray, hits: np.ndarray, net_pct: np.ndarray, order: tuple[str, ...] = ()
+    labels: np.ndarray,
+    hits: np.ndarray,
+    net_pct: np.ndarray,
+    order: tuple[str, ...] = (),
+    *,
+    clusters: np.ndarray | None = None,
+    lag: int = 0,
 ) -> list[dict[str, Any]]:
     """Per label: count, hit rate with its Wilson 95 % interval, mean net return with a t interval.
 
-    Labels in ``order`` come first (when present), the rest alphabetically.
+    With ``clusters`` (the market date of each row) the mean's interval is clustered by date,
+    Bartlett-weighted over ``lag`` neighbouring dates (:func:`clustered_mean_interval`); without,
+    it treats rows as independent. Labels in ``order`` come first (when present), the rest
+    alphabetically.
     """
     labels = np.asarray(labels, dtype=str)
     present = set(np.unique(labels).tolist())
@@ -84,7 +94,11 @@ def group_table(
         n = int(mask.sum())
         k = int(np.asarray(hits)[mask].sum())
         lower, upper = stats.wilson_interval(k, n)
-        mean, mean_lower, mean_upper = mean_interval(np.asarray(net_pct)[mask])
+        values = np.asarray(net_pct)[mask]
+        if clusters is None:
+            mean, mean_lower, mean_upper = mean_interval(values)
+        else:
+            mean, mean_lower, mean_upper = clustered_mean_interval(values, np.asarray(clusters)[mask], lag)
         rows.append(
             {
                 "group": label,
@@ -185,6 +199,7 @@ def calibration_figures(confidences: np.ndarray, hits: np.ndarray, n_bins: int) 
         "sample_size": murphy.sample_size,
         "ece": ece,
         "ece_ci": boot["ece"],
+        "ece_if_calibrated": ece_if_calibrated(c, index, n_bins),
         "n_bins": n_bins,
         "brier": {
             "score": murphy.score,
@@ -227,3 +242,35 @@ def _bootstrap(c: np.ndarray, h: np.ndarray, index: np.ndarray, n_bins: int) -> 
     lower, upper = np.percentile(draws, [2.5, 97.5], axis=0)
     keys = ("ece", "score", "reliability", "resolution", "uncertainty")
     return {key: [float(lower[j]), float(upper[j])] for j, key in enumerate(keys)}
+
+
+def ece_if_calibrated(
+    confidences: np.ndarray, index: np.ndarray, n_bins: int, draws: int = CONSISTENCY_DRAWS
+) -> dict[str, float | None]:
+    """The ECE a perfectly calibrated forecaster would show on these confidences, by sampling alone.
+
+    Consistency resampling (Bröcker and Smith, 2007): each outcome is drawn as a Bernoulli of its
+    own confidence, so every bin is calibrated by construction, and the ECE of ``draws`` such
+    samples over the same bins gives its ``mean`` and ``p95``. A measured ECE inside that range
+    cannot be told apart from noise at this sample size; one above ``p95`` is miscalibration.
+    Seeded (``BOOTSTRAP_SEED``): the same confidences give the same figures.
+    """
+    c = np.asarray(confidences, dtype=float)
+    n = c.size
+    if n == 0:
+        return {"mean": None, "p95": None, "draws": 0}
+    rng = np.random.default_rng(BOOTSTRAP_SEED)
+    count = np.bincount(index, minlength=n_bins).astype(float)
+    filled = count > 0
+    f_bar = np.bincount(index, weights=c, minlength=n_bins)[filled] / count[filled]
+    weight = count[filled] / n
+    one_hot = np.zeros((n, n_bins))
+    one_hot[np.arange(n), index] = 1.0
+    chunk = max(1, min(draws, 4_000_000 // n))  # bounds the sampled matrix to a few million cells
+    ece = np.empty(draws)
+    for start in range(0, draws, chunk):
+        rows = min(chunk, draws - start)
+        outcomes = (rng.random((rows, n)) < c).astype(float)  # each row: one calibrated sample
+        o_sum = outcomes @ one_hot
+        ece[start : start + rows] = (weight * np.abs(o_sum[:, filled] / count[filled] - f_bar)).sum(axis=1)
+    return {"mean": float(ece.mean()), "p95": float(np.percentile(ece, 95)), "draws": draws}

@@ -57,6 +57,9 @@ def test_it_reports_the_hand_worked_ic_quintiles_and_brier(api: APIClient) -> No
     assert brier["uncertainty"] == pytest.approx(56 / 225)
     assert body["ece"] == pytest.approx(0.1)
     assert body["confidence_source"] == "calibrated"
+    # Sampling alone, at 15 outcomes, gives a perfectly calibrated forecaster some ECE.
+    noise = body["ece_if_calibrated"]
+    assert noise["draws"] == 1000 and 0.0 < noise["mean"] < noise["p95"] < 1.0
 
 
 def test_it_reports_hit_rates_by_call_regime_and_quality(api: APIClient) -> None:

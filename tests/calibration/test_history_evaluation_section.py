@@ -28,6 +28,8 @@ def test_it_shows_the_figures_and_hands_the_charts_their_data(client_in: Client)
     html = response.content.decode()
     assert re.search(r'data-testid="evaluation-sample-size">15<', html)
     assert "0.300" in html and "Newey–West, lag 0" in html
+    noise = 'data-testid="evaluation-ece-noise">· a perfectly calibrated forecaster would show'
+    assert noise in html
     assert 'id="evaluation-ic-chart"' in html and 'id="evaluation-quantile-chart"' in html
     found = re.search(r'id="calibration-data" type="application/json">(.*?)</script>', html)
     data = json.loads(found.group(1))

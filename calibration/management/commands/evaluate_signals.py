@@ -99,6 +99,12 @@ class Command(BaseCommand):
         source, n = r["confidence_source"], r["calibration_sample_size"]
         out(f"Calibration ({source} confidence against whether the call was right, n={n})")
         out(f"  ECE {_num(r['ece'])}  95% {_ci(r['ece_ci'])}")
+        noise = r.get("ece_if_calibrated") or {}
+        if noise.get("p95") is not None:
+            out(
+                f"  ECE of a perfectly calibrated forecaster at this sample: mean {_num(noise['mean'])},"
+                f" 95th percentile {_num(noise['p95'])}"
+            )
         if brier:
             out(
                 f"  Brier {_num(brier['score'])} {_ci(brier['score_ci'])} = reliability "
