@@ -28,6 +28,7 @@ class LatestClose:
     price: float
     session: dt.date
     provider: str
+    is_demo: bool = False  # from the synthetic demo market: every value priced from it says so
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ def latest_close(ticker: str, *, now: dt.datetime | None = None) -> LatestClose 
     price = float(series.close[-1])
     if not math.isfinite(price) or price <= 0 or series.last_date is None:
         return None
-    return LatestClose(price=price, session=series.last_date, provider=provider.name)
+    return LatestClose(
+        price=price, session=series.last_date, provider=provider.name, is_demo=bool(series.is_demo)
+    )
 
 
 def provider_fundamentals(ticker: str, *, now: dt.datetime | None = None) -> tuple[str | None, float | None]:

@@ -59,6 +59,11 @@ class PortfolioHolding(models.Model):
     market_value_price_date = models.DateField(
         null=True, blank=True, help_text="The session of the provider close used, when one was."
     )
+    market_value_price_is_demo = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Whether that close came from the synthetic demo market (null: not recorded).",
+    )
     sector_source = models.CharField(max_length=16, choices=FieldSource.choices, null=True, blank=True)
     beta_source = models.CharField(max_length=16, choices=FieldSource.choices, null=True, blank=True)
 

@@ -87,6 +87,7 @@ def _value_holding(holding: PortfolioHolding, *, given: float | None, now: dt.da
     """Set market_value and its source: given, else shares × latest close, else × avg_cost."""
     holding.market_value_price = None
     holding.market_value_price_date = None
+    holding.market_value_price_is_demo = None
     if given is not None:
         holding.market_value = given
         holding.market_value_source = MarketValueSource.GIVEN
@@ -97,6 +98,7 @@ def _value_holding(holding: PortfolioHolding, *, given: float | None, now: dt.da
         holding.market_value_source = MarketValueSource.PROVIDER_CLOSE
         holding.market_value_price = close.price
         holding.market_value_price_date = close.session
+        holding.market_value_price_is_demo = close.is_demo
         return
     if holding.avg_cost is not None:
         holding.market_value = round(holding.shares * holding.avg_cost, 2)

@@ -19,7 +19,7 @@ from accounts.roles import can_write
 from analysis.providers import get_provider
 from analysis.tickers import InvalidTicker, normalise_ticker
 from pmresearch.errors import DomainError
-from portfolio.models import FieldSource, MarketValueSource
+from portfolio.models import FieldSource, MarketValueSource, PortfolioHolding
 from portfolio.selectors import portfolio_overview
 from portfolio.serializers import PortfolioOverviewSerializer
 from portfolio.services import (
@@ -71,14 +71,18 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     data = PortfolioOverviewSerializer(portfolio_overview()).data
     exposure = {row["ticker"]: row for row in data["exposure"]["by_ticker"]}
     demo_provider = _provider_is_demo()
+    recorded = dict(PortfolioHolding.objects.values_list("ticker", "market_value_price_is_demo"))
     rows = []
     for holding in data["holdings"]:
         row = exposure.get(holding["ticker"], {})
+        # A value priced from the demo market's close is synthetic and says so: as recorded when
+        # it was priced, or, for a row priced before that was recorded, by the configured provider.
+        is_demo = recorded.get(holding["ticker"])
         rows.append(
             {
                 **holding,
-                # A value priced from the demo provider's close is synthetic: it must say so.
-                "price_is_demo": demo_provider and holding.get("market_value_source") == "provider_close",
+                "price_is_demo": holding.get("market_value_source") == "provider_close"
+                and (demo_provider if is_demo is None else is_demo),
                 "weight_pct": _pct(row.get("weight")),
                 "within_limit": row.get("within_limit", True),
                 "beta_assumed": row.get("beta_assumed", False),
