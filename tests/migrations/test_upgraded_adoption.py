@@ -92,6 +92,7 @@ PROJECT_COLUMNS = {
         "market_value_price_date",
         "sector_source",
         "beta_source",
+        "market_value_price_is_demo",
     ],
 }
 
