@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from alerts import services
 from alerts.models import AlertNotification, AlertRule
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 
 
 class AlertRuleForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpResponseBase
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -21,8 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alerts import events, selectors, services
-from alerts.models import AlertNotification, AlertRule
+from alerts import engine, events, selectors, services
+from alerts.models import V2_RULE_TYPES, AlertNotification, AlertRule, RuleType
 from alerts.serializers import (
     AcknowledgedSerializer,
     AlertNotificationSerializer,
@@ -32,20 +33,45 @@ from alerts.serializers import (
     NotificationCountSerializer,
     NotificationListSerializer,
     NotificationQuerySerializer,
-    RuleInputSerializer,
-    RuleQuerySerializer,
 )
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError, validated_or_422
+from analysis.tickers import normalise_ticker
+from core.api_errors import validated_or_422
+from core.openapi import described_input
+
+
+def _rule_body(*, partial: bool) -> serializers.Serializer:
+    """A rule body as the schema describes it; `services.clean_rule` checks it."""
+    return described_input(
+        "RuleInput",
+        {
+            "ticker": serializers.CharField(help_text="US equity symbol, e.g. AAPL or BRK.B."),
+            "rule_type": serializers.ChoiceField(
+                choices=RuleType.choices,
+                help_text="The v2 types (" + ", ".join(V2_RULE_TYPES) + ") need ALERTS_V2_ENABLED.",
+            ),
+            "threshold": serializers.FloatField(
+                required=False,
+                allow_null=True,
+                help_text="; ".join(f"{t}: {engine.threshold_hint(t)}" for t in engine.RULE_TYPES),
+            ),
+            "enabled": serializers.BooleanField(required=False, default=True),
+        },
+        description="Body of POST /api/alerts (PUT takes the same fields, each optional).",
+        partial=partial,
+    )
+
+
+RULE_BODY = _rule_body(partial=False)
+RULE_CHANGES_BODY = _rule_body(partial=True)
+RULE_QUERY = described_input(
+    "RuleQuery", {"ticker": serializers.CharField(required=False, help_text="Only this ticker's rules.")}
+)
 
 
 def _ticker_filter(raw: str | None) -> str | None:
     if raw is None or not raw.strip():
         return None
-    try:
-        return normalise_ticker(raw)
-    except InvalidTicker as exc:
-        raise DomainError(str(exc)) from exc
+    return normalise_ticker(raw)
 
 
 def _rule_or_404(rule_id: int) -> AlertRule:
@@ -63,7 +89,7 @@ class AlertRuleListView(APIView):
     @extend_schema(
         operation_id="alerts_rules_list",
         summary="Every alert rule, newest first (v2 rules listed as inactive while ALERTS_V2_ENABLED is off)",
-        parameters=[RuleQuerySerializer],
+        parameters=[RULE_QUERY],
         responses=AlertRuleListSerializer,
     )
     def get(self, request: Request) -> Response:
@@ -84,7 +110,7 @@ class AlertRuleListView(APIView):
         operation_id="alerts_rules_create",
         summary="Create an alert rule (PMs and admins); v2 rule types need ALERTS_V2_ENABLED",
         description="200 with the rule. An identical rule is created again with a new id.",
-        request=RuleInputSerializer,
+        request=RULE_BODY,
         responses=AlertRuleSerializer,
     )
     def post(self, request: Request) -> Response:
@@ -103,7 +129,7 @@ class AlertRuleDetailView(APIView):
     @extend_schema(
         operation_id="alerts_rules_update",
         summary="Change an alert rule (PMs and admins); fields left out keep their value",
-        request=RuleInputSerializer(partial=True),
+        request=RULE_CHANGES_BODY,
         responses=AlertRuleSerializer,
     )
     def put(self, request: Request, rule_id: int) -> Response:
@@ -112,7 +138,7 @@ class AlertRuleDetailView(APIView):
     @extend_schema(
         operation_id="alerts_rules_partial_update",
         summary="Change some fields of an alert rule (PMs and admins)",
-        request=RuleInputSerializer(partial=True),
+        request=RULE_CHANGES_BODY,
         responses=AlertRuleSerializer,
     )
     def patch(self, request: Request, rule_id: int) -> Response:

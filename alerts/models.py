@@ -6,30 +6,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from alerts import rule_types
 from analysis.models import Analysis
 
-
-class RuleType(models.TextChoices):
-    RECOMMENDATION_CHANGE = "recommendation_change"
-    SCORE_ABOVE = "score_above"
-    SCORE_BELOW = "score_below"
-    CONFIDENCE_ABOVE = "confidence_above"
-    CONFIDENCE_BELOW = "confidence_below"
-    EV_ABOVE = "ev_above"
-    EV_BELOW = "ev_below"
-    REGIME_CHANGE = "regime_change"
-    DATA_QUALITY_BELOW = "data_quality_below"
-    CALIBRATION_DROP = "calibration_drop"
-
-
-LEGACY_RULE_TYPES = (
-    RuleType.RECOMMENDATION_CHANGE,
-    RuleType.SCORE_ABOVE,
-    RuleType.SCORE_BELOW,
-    RuleType.CONFIDENCE_ABOVE,
-    RuleType.CONFIDENCE_BELOW,
+# The model's choices, from the one list of rule types (`RuleType.SCORE_ABOVE` is "score_above").
+RuleType = models.TextChoices(
+    "RuleType", [(value.upper(), value) for value in rule_types.RULE_TYPES], module=__name__
 )
-V2_RULE_TYPES = tuple(t for t in RuleType if t not in LEGACY_RULE_TYPES)
+LEGACY_RULE_TYPES = tuple(RuleType(value) for value in rule_types.LEGACY_RULE_TYPES)
+V2_RULE_TYPES = tuple(RuleType(value) for value in rule_types.V2_RULE_TYPES)
 
 
 class AlertRule(models.Model):

@@ -1,5 +1,7 @@
-"""Shapes of the alerts API. Rule bodies are validated in `alerts.services` (one place for the
-API, the page and the admin); the input serializers here document them and parse query strings."""
+"""Shapes of the alerts API, and the notifications query string it parses.
+
+Rule bodies are checked by `alerts.services.clean_rule` (one place for the API, the page and
+the admin) and described to the schema beside their views in `alerts.api`."""
 
 from __future__ import annotations
 
@@ -8,25 +10,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from alerts import engine
-from alerts.models import V2_RULE_TYPES, AlertNotification, AlertRule, RuleType
+from alerts import playbook
+from alerts.models import V2_RULE_TYPES, AlertNotification, AlertRule
 from alerts.selectors import rule_is_active
 
 MAX_NOTIFICATIONS = 200  # the earlier declared bound
-
-THRESHOLD_HELP = "; ".join(f"{t}: {engine.threshold_hint(t)}" for t in engine.RULE_TYPES)
-
-
-class RuleInputSerializer(serializers.Serializer):
-    """Body of POST /api/alerts (PUT takes the same fields, each optional)."""
-
-    ticker = serializers.CharField(help_text="US equity symbol, e.g. AAPL or BRK.B.")
-    rule_type = serializers.ChoiceField(
-        choices=RuleType.choices,
-        help_text="The v2 types (" + ", ".join(V2_RULE_TYPES) + ") need ALERTS_V2_ENABLED.",
-    )
-    threshold = serializers.FloatField(required=False, allow_null=True, help_text=THRESHOLD_HELP)
-    enabled = serializers.BooleanField(required=False, default=True)
 
 
 class AlertRuleSerializer(serializers.ModelSerializer):
@@ -69,10 +57,6 @@ class AlertRuleListSerializer(serializers.Serializer):
 class DeletedRuleSerializer(serializers.Serializer):
     success = serializers.BooleanField()
     deleted_id = serializers.IntegerField()
-
-
-class RuleQuerySerializer(serializers.Serializer):
-    ticker = serializers.CharField(required=False, help_text="Only this ticker's rules.")
 
 
 PLAYBOOK_SCHEMA = {
@@ -183,7 +167,7 @@ class AlertNotificationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_suggested_action(self, notification: AlertNotification) -> str | None:
-        return engine.action_text(notification.suggested_action)
+        return playbook.action_text(notification.suggested_action)
 
     @extend_schema_field(PLAYBOOK_SCHEMA)
     def get_playbook(self, notification: AlertNotification) -> dict[str, Any] | None:

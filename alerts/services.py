@@ -17,13 +17,13 @@ from typing import Any
 
 from django.db import transaction
 
-from alerts import engine, events
+from alerts import engine, events, playbook
 from alerts.models import LEGACY_RULE_TYPES, V2_RULE_TYPES, AlertNotification, AlertRule, RuleType
 from analysis.models import Analysis, RunKind
 from analysis.serializers import AnalysisResponseSerializer
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
-from rollout.flags import Flag, is_enabled
+from analysis.tickers import normalise_ticker
+from core.domain_errors import DomainError
+from core.flags import Flag, is_enabled
 
 V2_FLAG = Flag.ALERTS_V2.value
 ENABLED_MESSAGE = "enabled must be true or false."
@@ -89,10 +89,7 @@ def clean_rule(
     if existing is not None and ticker == existing.ticker:
         symbol = existing.ticker  # kept as stored, even a legacy symbol we would not accept today
     else:
-        try:
-            symbol = normalise_ticker(ticker)
-        except InvalidTicker as exc:
-            raise DomainError(str(exc)) from exc
+        symbol = normalise_ticker(ticker)
     if not isinstance(rule_type, str) or rule_type not in RuleType.values:
         raise DomainError(invalid_rule_type_message(v2_enabled=v2_enabled))
     gated = rule_type in V2_RULE_TYPES and not v2_enabled
@@ -102,10 +99,7 @@ def clean_rule(
     blank = threshold is None or (isinstance(threshold, str) and not threshold.strip())
     if blank and rule_type not in engine.NO_THRESHOLD and not unchanged:
         raise DomainError(missing_threshold_message(v2_enabled=v2_enabled))
-    try:
-        value = threshold if unchanged else engine.clean_threshold(rule_type, threshold)
-    except engine.InvalidThreshold as exc:
-        raise DomainError(str(exc)) from exc
+    value = threshold if unchanged else engine.clean_threshold(rule_type, threshold)
     fields = RuleFields(ticker=symbol, rule_type=rule_type, threshold=value)
     if gated and existing is not None and fields != _fields_of(existing):
         raise DomainError(v2_locked_message(rule_type))
@@ -294,7 +288,7 @@ def evaluate_alerts(
                 current_value=trigger.current_value,
                 trigger_context=context,
                 change_summary=analysis.change_summary,
-                suggested_action=engine.suggested_action(rule.rule_type, block, ticker=analysis.ticker),
+                suggested_action=playbook.suggested_action(rule.rule_type, block, ticker=analysis.ticker),
             )
         )
     events.send_on_commit(notifications)

@@ -22,7 +22,7 @@ from accounts.roles import can_write
 from alerts import engine, selectors, services
 from alerts.models import V2_RULE_TYPES, AlertNotification, AlertRule
 from alerts.serializers import AlertNotificationSerializer
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 
 FEED_LIMIT = 50
 ACTION_LABELS = {

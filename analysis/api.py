@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import DeskWriterPermission
 from analysis.contract import load_contract_schema
+from analysis.encoded_items import EncodedPageRenderer, detailed_items, encoded_page, with_stored_text
 from analysis.engine import ProgressCallback
 from analysis.exports import analysis_csv, analysis_pdf, export_filename, history_csv
 from analysis.exports.renderers import CsvRenderer, FileExportMixin, PdfRenderer
@@ -34,10 +35,12 @@ from analysis.serializers import (
     AnalysisResponseSerializer,
     StoredAnalysisSerializer,
 )
-from analysis.services import delete_analysis, parse_analysis_request, run_analysis
-from analysis.streams import EventStreamRenderer, analysis_events
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError, InvalidInput, validated_or_422
+from analysis.services import delete_analysis, parse_analysis_request
+from analysis.streams import EventStreamRenderer, analysis_events, event_stream_response
+from analysis.tickers import normalise_ticker
+from core.api_errors import InvalidInput, validated_or_422
+from core.domain_errors import DomainError
+from orchestration.analysis import run_analysis
 
 AGENTS_PARAM = OpenApiParameter(
     "agents",
@@ -45,13 +48,6 @@ AGENTS_PARAM = OpenApiParameter(
     description="Comma-separated subset of news, market, fundamentals, technical, macro, options, sentiment",
 )
 AS_OF_PARAM = OpenApiParameter("as_of", OpenApiTypes.DATE, description="Research a past date (YYYY-MM-DD)")
-
-
-def ticker_or_400(raw: str) -> str:
-    try:
-        return normalise_ticker(raw)
-    except InvalidTicker as exc:
-        raise DomainError(str(exc)) from exc
 
 
 class AnalyzeView(APIView):
@@ -102,13 +98,7 @@ class AnalyzeStreamView(APIView):
             fresh = Analysis.objects.prefetch_related("agent_results").get(pk=analysis.pk)
             return AnalysisResponseSerializer(fresh).data
 
-        response = StreamingHttpResponse(
-            analysis_events(ticker=parsed.ticker, run=run, serialize=serialize),
-            content_type="text/event-stream",
-        )
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        return response
+        return event_stream_response(analysis_events(ticker=parsed.ticker, run=run, serialize=serialize))
 
 
 class LatestAnalysisView(APIView):
@@ -117,7 +107,7 @@ class LatestAnalysisView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
-        symbol = ticker_or_400(ticker)
+        symbol = normalise_ticker(ticker)
         analysis = stored_analysis_for(symbol)
         if analysis is None:
             raise NotFound(f"No analysis found for {symbol}")
@@ -132,7 +122,7 @@ class HistoryView(APIView):
     )
     def get(self, request: Request, ticker: str) -> Response:
         params = validated_or_422(HistoryQuerySerializer(data=request.query_params))
-        symbol = ticker_or_400(ticker)
+        symbol = normalise_ticker(ticker)
         limit, offset = params["limit"], params["offset"]
         if not 1 <= limit <= 100:
             raise DomainError("Limit must be between 1 and 100")
@@ -165,6 +155,9 @@ def detailed_history_params(query_params: Any) -> dict[str, Any]:
 
 
 class DetailedHistoryView(APIView):
+    # JSONRenderer, which also writes pages of items encoded once (analysis/encoded_items.py).
+    renderer_classes = [EncodedPageRenderer]
+
     @extend_schema(
         summary="A ticker's stored analyses by date, call, EV, calibrated confidence, quality, regime",
         parameters=[DetailedHistoryQuerySerializer],
@@ -172,23 +165,22 @@ class DetailedHistoryView(APIView):
     )
     def get(self, request: Request, ticker: str) -> Response:
         params = detailed_history_params(request.query_params)
-        symbol = ticker_or_400(ticker)
+        symbol = normalise_ticker(ticker)
         queryset = apply_history_filters(history_for(symbol, run_kind=params.get("run_kind")), params)
         total = queryset.count()
         offset, limit = params["offset"], params["limit"]
-        page = queryset.prefetch_related("outcomes")[offset : offset + limit]
-        items = StoredAnalysisSerializer(page, many=True, context={"outcomes": True}).data
-        return Response(
-            {
-                "ticker": symbol,
-                "items": items,
-                # Every matching row, not the page: the pager's total.
-                "total_count": total,
-                "has_more": offset + len(items) < total,
-                "limit": limit,
-                "offset": offset,
-            }
-        )
+        page = with_stored_text(queryset)[offset : offset + limit]
+        items = detailed_items(page)
+        envelope = {
+            "ticker": symbol,
+            "items": items,
+            # Every matching row, not the page: the pager's total.
+            "total_count": total,
+            "has_more": offset + len(items) < total,
+            "limit": limit,
+            "offset": offset,
+        }
+        return Response(encoded_page(envelope, "items"))
 
 
 class TickerListView(APIView):
@@ -255,7 +247,7 @@ class AnalysisDetailView(APIView):
 
 def _exported_analysis(request: Request, ticker: str) -> Analysis:
     """The analysis an export names: `analysis_id` (which must be the ticker's) or the current call."""
-    symbol = ticker_or_400(ticker)
+    symbol = normalise_ticker(ticker)
     raw_id = request.query_params.get("analysis_id")
     if raw_id is None or raw_id == "":
         analysis = stored_analysis_for(symbol)
@@ -311,7 +303,7 @@ class HistoryCsvExportView(FileExportMixin, APIView):
     )
     def get(self, request: Request, ticker: str) -> HttpResponse:
         params = detailed_history_params(request.query_params)
-        symbol = ticker_or_400(ticker)
+        symbol = normalise_ticker(ticker)
         rows = apply_history_filters(history_for(symbol, run_kind=params.get("run_kind")), params)[
             params["offset"] : params["offset"] + params["limit"]
         ]

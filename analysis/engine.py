@@ -10,43 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from analysis import contract as signal_contract
 from analysis import decision, diagnostics, expected_returns, indicators, regime, synthesis
-from analysis.agents import AGENT_NAMES, DEPENDENCIES, agent_runner
-from analysis.agents.base import AgentContext, AgentOutput, NoData, failed_output
-from analysis.contract.curve import CurveBin, curve_at
+from analysis.agents import AGENT_NAMES
+from analysis.agents.base import AgentOutput
+from analysis.agents.parallel import ProgressCallback, run_agents
+from analysis.contract.reliability import ReliabilityBinRow
+from analysis.contract_inputs import AnsweredAgent, contract_inputs, contract_scenarios, decision_card_for
 from analysis.market_data import MarketDataError, MarketDataProvider, PriceSeries
 
 HISTORY_DAYS = 3 * 365 + 30  # three years of daily bars, plus warm-up
 INDEX_TICKER = "SPY"
-ProgressCallback = Callable[[str, str, int, str], None]  # stage, agent, percent, message
-
-# Agents run in parallel threads; a timed-out agent's thread finishes in the
-# background while its result is ignored, so the pool is shared and bounded.
-_POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="agent")
-
-
-@dataclass(frozen=True)
-class ReliabilityBinRow:
-    """One stored reliability bin of a horizon.
-
-    ``lower`` / ``upper`` the bin's confidence range (fractions; left-closed, the bin reaching
-    1.0 also closed on the right); ``sample_size`` evaluated calls in the bin; ``hit_rate`` their
-    empirical hit rate (fraction; meaningless when ``sample_size`` is 0).
-    """
-
-    lower: float
-    upper: float
-    sample_size: int
-    hit_rate: float
 
 
 @dataclass(frozen=True)
@@ -92,7 +72,15 @@ def run_engine(
     progress = on_progress or (lambda *args: None)
     prices = load_prices(provider, request.ticker, request.as_of)
     progress("data", "", 5, f"Loaded {len(prices)} daily bars through {prices.last_date}")
-    outputs = run_agents(request, provider, prices, progress)
+    outputs = run_agents(
+        ticker=request.ticker,
+        as_of=request.as_of,
+        agents=request.agents,
+        timeout_s=request.agent_timeout_s,
+        provider=provider,
+        prices=prices,
+        progress=progress,
+    )
     progress("synthesizing", "", 90, "Synthesising the agents' outputs")
     analysis, trace, factors, up_probability = synthesise(request, provider, prices, outputs)
     progress("synthesis", "", 95, f"{analysis['recommendation']} with score {analysis['score']:+d}")
@@ -118,63 +106,6 @@ def load_prices(provider: MarketDataProvider, ticker: str, as_of: dt.datetime) -
     if len(prices) < 2:
         raise MarketDataError(f"No daily prices for {ticker} on or before {as_of.date().isoformat()}.")
     return prices
-
-
-def _timed(name: str, ctx: AgentContext) -> AgentOutput:
-    started = time.perf_counter()
-    try:
-        output = agent_runner(name)(ctx)
-    except NoData as exc:
-        output = failed_output(name, f"No data: {exc}", source=ctx.provider.name)
-    except MarketDataError as exc:
-        output = failed_output(name, str(exc), source=ctx.provider.name)
-    except Exception as exc:  # an agent's bug must not sink the run; recorded, not shown raw
-        output = failed_output(name, f"Agent failed ({type(exc).__name__})", source=ctx.provider.name)
-    return replace(_with_provenance(output, ctx), duration_seconds=time.perf_counter() - started)
-
-
-def _with_provenance(output: AgentOutput, ctx: AgentContext) -> AgentOutput:
-    """An answer from a provider that records provenance (`public`) carries its source, fetch
-    time and whether it is point-in-time beside the agent's own keys (added, never replaced)."""
-    provenance = getattr(ctx.provider, "provenance", None)
-    found = provenance(output.agent_type, ctx.ticker) if output.success and callable(provenance) else None
-    if not found:
-        return output
-    return replace(output, data={**found, **output.data})
-
-
-def run_agents(
-    request: EngineRequest, provider: MarketDataProvider, prices: PriceSeries, progress: ProgressCallback
-) -> dict[str, AgentOutput]:
-    ctx = AgentContext(ticker=request.ticker, as_of=request.as_of, provider=provider, prices=prices)
-    first_wave = [a for a in request.agents if a not in DEPENDENCIES]
-    second_wave = [a for a in request.agents if a in DEPENDENCIES]
-    outputs: dict[str, AgentOutput] = {}
-    total = len(request.agents)
-    for wave in (first_wave, second_wave):
-        wave_ctx = replace(ctx, upstream=dict(outputs))
-        futures: dict[str, Future[AgentOutput]] = {}
-        for name in wave:
-            progress("agent_start", name, _percent(len(outputs), total), f"{name} agent started")
-            futures[name] = _POOL.submit(_timed, name, wave_ctx)
-        deadline = time.perf_counter() + request.agent_timeout_s
-        for name, future in futures.items():
-            try:
-                outputs[name] = future.result(timeout=max(0.0, deadline - time.perf_counter()))
-            except FutureTimeout:
-                outputs[name] = replace(
-                    failed_output(
-                        name, f"Timed out after {request.agent_timeout_s:g} s", source=provider.name
-                    ),
-                    duration_seconds=request.agent_timeout_s,
-                )
-            status = "finished" if outputs[name].success else "failed"
-            progress("agent_done", name, _percent(len(outputs), total), f"{name} agent {status}")
-    return {name: outputs[name] for name in request.agents}
-
-
-def _percent(done: int, total: int) -> int:
-    return 10 + int(80 * done / max(total, 1))
 
 
 def _daily_volatility_pct(prices: PriceSeries) -> float:
@@ -233,33 +164,29 @@ def synthesise(
     if not np.isfinite(atr_value):
         atr_value = price * daily_vol / 100
     technical, fundamentals = data.get("technical") or {}, data.get("fundamentals") or {}
-    horizon = decision.time_horizon(
-        (technical.get("signals") or {}).get("strength"), fundamentals.get("health_score")
-    )
-    size = decision.position_size(
-        confidence, conflicted=diag["conflicted"], data_quality_level=diag["data_quality_level"]
-    )
-    stop_guess = price + 2 * atr_value if recommendation == "SELL" else price - 2 * atr_value
-    card = decision.decision_card(
+    card = decision_card_for(
         recommendation=recommendation,
         price=price,
         atr=atr_value,
         confidence=confidence,
-        horizon=horizon,
-        size=size,
-        bull_return_pct=scenarios[0].return_pct,
+        technical_strength=(technical.get("signals") or {}).get("strength"),
+        health_score=fundamentals.get("health_score"),
+        conflicted=diag["conflicted"],
+        data_quality_level=diag["data_quality_level"],
+        scenarios=scenarios,
         support=(data.get("market") or {}).get("support"),
         resistance=(data.get("market") or {}).get("resistance"),
-        invalidation=decision.invalidation_conditions(recommendation, stop=stop_guess, data=data),
+        data=data,
     )
+    horizon, size = card["time_horizon"], card["position_sizing"]["hint"]
     expectation = expected_returns.expected_returns_for(
         recommendation=recommendation,
         signal_recommendation=scaled.recommendation,
         signal_strength=scaled.signal_strength,
         evidence=request.return_evidence,
-        scenario_e7_pct=signal_contract.scenario_expected_return(_contract_scenarios(scenarios)),
+        scenario_e7_pct=signal_contract.scenario_expected_return(contract_scenarios(scenarios)),
         scenario_d7_pct=signal_contract.downside_risk_7d(
-            _contract_scenarios(scenarios),
+            contract_scenarios(scenarios),
             entry_price=card["reference_price"],
             stop_loss=card["stop_loss"],
             recommendation=recommendation,
@@ -338,17 +265,7 @@ def synthesise(
         + diagnostics.diagnostics_summary(diag),
     }
     if request.contract_enabled:
-        contract = build_contract(
-            request,
-            analysis,
-            outputs,
-            scenarios,
-            diag,
-            assessment,
-            rationale,
-            is_demo=provider.is_demo,
-            expectation=expectation,
-        )
+        contract = build_contract(request, analysis, outputs, scenarios, diag, assessment, expectation)
         analysis.update(
             {
                 "analysis_schema_version": "v2",
@@ -395,78 +312,6 @@ def reasoning_trace(
     return "\n".join(lines)
 
 
-def pick_bin(
-    bins: Sequence[ReliabilityBinRow], confidence: float
-) -> signal_contract.ReliabilityEvidence | None:
-    """Reliability evidence for `confidence` from one horizon's bins.
-
-    The bin whose range holds `confidence` (``lower <= c < upper``; the bin reaching 1.0 also
-    holds ``c = 1``) gives ``hit_rate`` and ``sample_size``. The horizon's base rate is
-    ``Σ hits / Σ samples`` over all its bins with ``hits = hit_rate·sample_size`` (bins with a
-    non-finite hit rate or no samples are left out), over ``base_sample_size = Σ samples``.
-
-    ``curve_rate`` is the horizon's calibration curve at `confidence`
-    (:func:`analysis.contract.curve.curve_at` over all its bins). An empty or missing bin gives
-    ``sample_size = 0`` and ``hit_rate = base_rate``; its curve value is its outside prior, kept
-    between its neighbours. None when there is no evidence at all: no bin
-    matches and no bin has samples.
-    """
-
-    def _count(value: Any) -> int:  # a positive whole sample count; anything else counts as 0
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return 0
-        return int(number) if np.isfinite(number) and number > 0 else 0
-
-    def _fraction(value: Any) -> float | None:  # a finite hit rate clamped to [0, 1], else None
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return None
-        return min(max(number, 0.0), 1.0) if np.isfinite(number) else None
-
-    samples_total = 0
-    hits_total = 0.0
-    for row in bins:
-        n = _count(row.sample_size)
-        rate = _fraction(row.hit_rate)
-        if n > 0 and rate is not None:
-            samples_total += n
-            hits_total += rate * n
-    base_rate = hits_total / samples_total if samples_total > 0 else None
-
-    match = None
-    c = float(confidence)
-    for row in bins:
-        if row.lower <= c < row.upper or (row.upper >= 1.0 and c >= row.lower):
-            match = row
-            break
-    n = _count(match.sample_size) if match is not None else 0
-    rate = _fraction(match.hit_rate) if match is not None else None
-    # The horizon's curve over every bin (prior from outside the bin, isotonic where the sample allows).
-    point = curve_at(
-        [
-            CurveBin(row.lower, row.upper, _count(row.sample_size), round(rate_i * _count(row.sample_size)))
-            for row in bins
-            if (rate_i := _fraction(row.hit_rate)) is not None
-        ],
-        c,
-    )
-    fitted = {"curve_rate": point.value, "curve_method": point.method} if point is not None else {}
-    if match is not None and n > 0 and rate is not None:
-        return signal_contract.ReliabilityEvidence(
-            hit_rate=rate, sample_size=n, base_rate=base_rate, base_sample_size=samples_total, **fitted
-        )
-    if base_rate is not None:
-        return signal_contract.ReliabilityEvidence(
-            hit_rate=base_rate, sample_size=0, base_rate=base_rate, base_sample_size=samples_total, **fitted
-        )
-    if match is not None:
-        return signal_contract.ReliabilityEvidence(hit_rate=rate if rate is not None else 0.0, sample_size=0)
-    return None
-
-
 def build_contract(
     request: EngineRequest,
     analysis: dict[str, Any],
@@ -474,58 +319,37 @@ def build_contract(
     scenarios: list[synthesis.Scenario],
     diag: dict[str, Any],
     assessment: regime.RegimeAssessment,
-    rationale: str,
-    *,
-    is_demo: bool,
-    expectation: expected_returns.ExpectedReturns | None = None,
+    expectation: expected_returns.ExpectedReturns,
 ) -> dict[str, Any]:
-    card = analysis["decision_card"]
-    answered = [o for o in outputs.values() if o.success]
-    # Demo data is the synthetic stand-in the earlier system fell back to: it counts as a fallback source.
-    fallback_share = (
-        sum(o.data.get("is_demo_data", False) for o in answered) / len(outputs) if outputs else 0.0
-    )
+    """The signal contract v2 of this analysis (`analysis.contract_inputs`, as the backfill builds it)."""
     news = outputs.get("news")
     market = outputs["market"].data if outputs.get("market") and outputs["market"].success else {}
-    inputs = signal_contract.ContractInputs(
+    inputs = contract_inputs(
         recommendation=analysis["recommendation"],
-        raw_confidence=analysis["confidence"],
-        scenarios=_contract_scenarios(scenarios),
-        entry_price=card["reference_price"],
-        entry_zone=(card["entry_zone"]["low"], card["entry_zone"]["high"]),
-        stop_loss=card["stop_loss"],
-        targets=tuple(card["targets"]),
-        invalidation_conditions=tuple(card["invalidation_conditions"]),
-        max_holding_days=card["max_holding_days"],
-        reliability={
-            horizon: pick_bin(rows, analysis["confidence"])
-            for horizon, rows in request.reliability_bins.items()
-        },
-        agent_success_rate=diag["agent_success_rate"],
-        fallback_share=fallback_share,
-        newest_news_age_hours=news.freshness_hours if news and news.success else None,
-        bullish_count=diag["bullish_count"],
-        bearish_count=diag["bearish_count"],
-        regime_label=assessment.label,
-        regime_detail=assessment.to_dict(),
-        avg_dollar_volume_20d=market.get("avg_dollar_volume_20d"),
-        volatility_3m_pct=market.get("volatility_3m"),
-        evidence=tuple(
-            signal_contract.EvidenceItem(
+        confidence=analysis["confidence"],
+        scenarios=scenarios,
+        card=analysis["decision_card"],
+        reliability_bins=request.reliability_bins,
+        diag=diag,
+        answered=[
+            AnsweredAgent(
                 factor=o.agent_type,
                 direction=o.direction.value,
                 strength=o.strength,
                 freshness_hours=o.freshness_hours,
                 source=o.source,
+                is_demo_data=bool(o.data.get("is_demo_data", False)),
             )
-            for o in answered
-        ),
-        rationale=rationale,
-        expected_return_7d_pct=expectation.contract_e7_pct if expectation else None,
-        downside_risk_7d_pct=expectation.contract_d7_pct if expectation else None,
+            for o in outputs.values()
+            if o.success
+        ],
+        agent_count=len(outputs),
+        newest_news_age_hours=news.freshness_hours if news and news.success else None,
+        market=market,
+        regime_label=assessment.label,
+        regime_detail=assessment.to_dict(),
+        rationale=analysis["reasoning"],
+        expected_return_7d_pct=expectation.contract_e7_pct,
+        downside_risk_7d_pct=expectation.contract_d7_pct,
     )
     return signal_contract.build_signal_contract_v2(inputs)
-
-
-def _contract_scenarios(scenarios: list[synthesis.Scenario]) -> tuple[signal_contract.Scenario, ...]:
-    return tuple(signal_contract.Scenario(s.name, s.probability, s.return_pct) for s in scenarios)

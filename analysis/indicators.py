@@ -143,7 +143,8 @@ def first_order_filter(values: np.ndarray, *, alpha: float, start: float) -> np.
     for block in range(blocks):
         carry[block] = previous
         previous = own[block, -1] + powers[-1] * previous
-    return (own + carry[:, None] * powers[None, :]).ravel()[:n]
+    out: np.ndarray = (own + carry[:, None] * powers[None, :]).ravel()[:n]
+    return out
 
 
 def _windows(values: np.ndarray, window: int) -> np.ndarray:
@@ -244,7 +245,7 @@ def true_range(high: np.ndarray, low: np.ndarray, close: np.ndarray) -> np.ndarr
     lo = _as_1d(low, "low")
     c = _as_1d(close, "close")
     _same_length(h, lo, c)
-    out = h - lo
+    out: np.ndarray = h - lo
     if out.shape[0] > 1:
         prev_close = c[:-1]
         out[1:] = np.maximum(out[1:], np.maximum(np.abs(h[1:] - prev_close), np.abs(lo[1:] - prev_close)))

@@ -13,6 +13,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.json_columns import FastJSONDecoder
+from core.run_kinds import RunKind
+
 
 class Recommendation(models.TextChoices):
     BUY = "BUY"
@@ -25,11 +28,16 @@ class SchemaVersion(models.TextChoices):
     V2 = "v2"
 
 
-class RunKind(models.TextChoices):
-    INTERACTIVE = "interactive"
-    WATCHLIST = "watchlist"
-    SCHEDULED = "scheduled"
-    REPLAY = "replay"
+#: The columns a signal contract fills on a v2 analysis (None on v1), beside
+#: `analysis_schema_version`: what the live path stores, the backfill writes and the API shows.
+V2_CONTRACT_COLUMNS = (
+    "signal_contract_v2",
+    "ev_score_7d",
+    "confidence_calibrated",
+    "data_quality_score",
+    "regime_label",
+    "rationale_summary",
+)
 
 
 def market_moment() -> Coalesce:
@@ -63,13 +71,13 @@ class Analysis(models.Model):
     solution_agent_reasoning = models.TextField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
-    decision_card = models.JSONField(null=True, blank=True)
-    change_summary = models.JSONField(null=True, blank=True)
-    analysis_payload = models.JSONField(null=True, blank=True)
+    decision_card = models.JSONField(null=True, blank=True, decoder=FastJSONDecoder)
+    change_summary = models.JSONField(null=True, blank=True, decoder=FastJSONDecoder)
+    analysis_payload = models.JSONField(null=True, blank=True, decoder=FastJSONDecoder)
     analysis_schema_version = models.CharField(
         max_length=8, choices=SchemaVersion.choices, default=SchemaVersion.V1, db_default="v1"
     )
-    signal_contract_v2 = models.JSONField(null=True, blank=True)
+    signal_contract_v2 = models.JSONField(null=True, blank=True, decoder=FastJSONDecoder)
     ev_score_7d = models.FloatField(null=True, blank=True)
     confidence_calibrated = models.FloatField(null=True, blank=True)
     data_quality_score = models.FloatField(null=True, blank=True)
@@ -119,6 +127,20 @@ class Analysis(models.Model):
             ),
             # The rollout status's window over every ticker.
             models.Index(fields=["timestamp"], name="analyses_timestamp_idx"),
+            # The rollout status's counts over its window, read from the index alone: in the row
+            # these columns follow the large JSON ones, which SQLite reads through overflow pages.
+            models.Index(
+                fields=[
+                    "timestamp",
+                    "run_kind",
+                    "analysis_schema_version",
+                    "ev_score_7d",
+                    "confidence_calibrated",
+                    "data_quality_score",
+                    "regime_label",
+                ],
+                name="analyses_window_counts_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +157,7 @@ class AgentResult(models.Model):
     )
     agent_type = models.CharField(max_length=32)
     success = models.BooleanField(null=True, blank=True)
-    data = models.JSONField(null=True, blank=True)
+    data = models.JSONField(null=True, blank=True, decoder=FastJSONDecoder)
     error = models.TextField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
 

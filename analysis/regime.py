@@ -22,7 +22,7 @@ alongside in :class:`RegimeAssessment`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 
@@ -173,6 +173,20 @@ def macro_stance(macro_environment: str | None) -> str:
     return "unknown"
 
 
+class _CommonFields(TypedDict):
+    """The :class:`RegimeAssessment` fields both branches of :func:`classify_regime` share."""
+
+    volatility_percentile: float | None
+    volatility_regime: str
+    macro_environment: str | None
+    macro_stance: str
+    data_quality_level: str | None
+    insufficient_history: bool
+    bars: int
+    long_window: int
+    band_pct: float
+
+
 @dataclass(frozen=True)
 class RegimeAssessment:
     """A point-in-time market regime.
@@ -296,7 +310,7 @@ def classify_regime(
         notes.append(f"data quality level '{quality}' not recognised")
 
     insufficient = n < long_window + 1
-    common = {
+    common: _CommonFields = {
         "volatility_percentile": vol_pct,
         "volatility_regime": vol_regime,
         "macro_environment": macro,

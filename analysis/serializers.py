@@ -13,18 +13,10 @@ from rest_framework import serializers
 
 from analysis.decision import with_earlier_action_keys, with_earlier_card_keys
 from analysis.diagnostics import with_earlier_change_keys, with_earlier_nesting, with_earlier_snapshot_keys
-from analysis.models import Analysis
+from analysis.models import V2_CONTRACT_COLUMNS, Analysis
 from analysis.synthesis import scenario_block
 from portfolio.optimizer.result import with_earlier_keys as with_earlier_optimizer_keys
 
-V2_KEYS = (
-    "signal_contract_v2",
-    "ev_score_7d",
-    "confidence_calibrated",
-    "data_quality_score",
-    "regime_label",
-    "rationale_summary",
-)
 # The earlier analyze response's `analysis` object: always these 28 keys, in this order (null
 # where not applicable); ours follow them.
 EARLIER_ANALYSIS_KEYS = (
@@ -48,11 +40,10 @@ EARLIER_ANALYSIS_KEYS = (
     "portfolio_action_v2",
     "portfolio_summary",
     "signal_snapshot",
-    *V2_KEYS,
+    *V2_CONTRACT_COLUMNS,
     "analysis_schema_version",
     "summary",
 )
-LEGACY_ANALYSIS_KEYS = EARLIER_ANALYSIS_KEYS  # the name other modules import
 
 
 def _dict(value: Any) -> dict[str, Any] | None:
@@ -115,7 +106,7 @@ def _analysis_block(analysis: Analysis) -> dict[str, Any]:
     snapshot = _dict(block.get("signal_snapshot"))
     block["signal_snapshot"] = with_earlier_snapshot_keys(snapshot) if snapshot is not None else None
     block["analysis_schema_version"] = analysis.analysis_schema_version
-    for key in V2_KEYS:
+    for key in V2_CONTRACT_COLUMNS:
         block[key] = getattr(analysis, key) if analysis.analysis_schema_version == "v2" else None
     block["signal_contract_v2"] = _contract_with_reference(block["signal_contract_v2"], card)
     if block.get("rationale_summary") is None:
@@ -243,7 +234,7 @@ class StoredAnalysisSerializer(serializers.BaseSerializer):
             "change_summary": analysis.change_summary,
             "analysis_payload": analysis.analysis_payload or {},
             "analysis_schema_version": analysis.analysis_schema_version,
-            **{key: getattr(analysis, key) for key in V2_KEYS},
+            **{key: getattr(analysis, key) for key in V2_CONTRACT_COLUMNS},
             "rationale_summary": analysis.rationale_summary or "",
             "run_kind": analysis.run_kind,
             "backdated": analysis.backdated,

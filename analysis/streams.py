@@ -17,10 +17,12 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from rest_framework.renderers import BaseRenderer
 
-from pmresearch.errors import INTERNAL_ERROR_DETAIL, DomainError
+from core.api_errors import INTERNAL_ERROR_DETAIL
+from core.domain_errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +30,15 @@ logger = logging.getLogger(__name__)
 def sse_event(event: str, data: Any) -> str:
     """One event as the earlier clients read it: a bare `event:` line, one `data:` line, a blank line."""
     return f"event: {event}\ndata: " + json.dumps(data, separators=(",", ":"), default=str) + "\n\n"
+
+
+def event_stream_response(events: AsyncIterator[str]) -> StreamingHttpResponse:
+    """The HTTP answer of every event stream: the events as they come, never cached or buffered."""
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    # Tells a proxy in front (nginx) to pass each event on at once.
+    response["X-Accel-Buffering"] = "no"
+    return response
 
 
 class EventStreamRenderer(BaseRenderer):

@@ -126,7 +126,7 @@ def profile_engine(tickers: list[str], top: int = 12) -> dict[str, Any]:
 
     cProfile only sees the thread it runs in, hence inline. `tickers` are already warm.
     """
-    from analysis import engine
+    from analysis.agents import parallel
     from analysis.providers import DemoProvider
 
     provider = DemoProvider()
@@ -134,7 +134,7 @@ def profile_engine(tickers: list[str], top: int = 12) -> dict[str, Any]:
     for call in calls:
         call()  # warm, whoever ran before
     pooled = [timed_ms(call)[0] for call in calls]
-    with mock.patch.object(engine, "_POOL", InlineExecutor()):
+    with mock.patch.object(parallel, "_POOL", InlineExecutor()):
         inline = [timed_ms(call)[0] for call in calls]
         profiler = cProfile.Profile()
         runs = 10
@@ -174,14 +174,14 @@ def _short_path(filename: str) -> str:
 # --- 2. the service ------------------------------------------------------------------
 
 
-# The steps of run_analysis, as analysis.services names them (create_outcome_rows runs inside
+# The steps of run_analysis, as orchestration.analysis names them (create_outcome_rows runs inside
 # persist_analysis; position_view runs once before the engine and once in create_outcome_rows).
 SERVICE_STEPS = (
     "parse_analysis_request",
     "flag_posture",
     "previous_analysis",
     "position_view",
-    "latest_reliability_bins",
+    "reliability_bin_rows",
     "run_engine",
     "persist_analysis",
     "create_outcome_rows",
@@ -226,7 +226,7 @@ def bench_service(tickers: list[str]) -> dict[str, Any]:
 
     Also where the time goes, step by step (the steps' own timers wrap the calls being timed).
     """
-    from analysis import services
+    from orchestration import analysis as services
 
     def run(ticker: str) -> Callable[[], Any]:
         return lambda: services.run_analysis(ticker=ticker, as_of=AS_OF_DATE)

@@ -4,18 +4,21 @@ Run from the repository root:
 
     .venv/bin/python bench/providers.py [--delay-ms 80] [--tickers 20] [--repeat 5] [--json]
 
-A local replay server (threaded `http.server`) answers every source's requests from the
-recordings in `tests/fixtures/online` (composed as `tests/public_provider/conftest.py` says;
-with `../shared/fixtures/online` present, NVIDIA's full 4 MB companyfacts instead of the
-excerpt, as SEC serves it) after a fixed delay per request. Every ticker is answered with the
-NVDA recordings under its own symbol and CIK. The sources' clock is frozen just after the
-2021-07-16 close (a current run, as the recordings allow). It runs `run_analysis` in this
-process over a throw-away SQLite database and prints:
+A local replay server (threaded `http.server`, in a forked process of its own, so its work does
+not take this process's interpreter lock) answers every source's requests from the recordings
+in `tests/fixtures/online` (composed as `tests/public_provider/conftest.py` says; with
+`../shared/fixtures/online` present, NVIDIA's full 4 MB companyfacts instead of the excerpt, as
+SEC serves it) after a fixed delay per request, and counts the most requests it had in flight.
+Every ticker is answered with the NVDA recordings under its own symbol and CIK. The sources'
+clock is frozen just after the 2021-07-16 close (a current run, as the recordings allow). It
+runs `run_analysis` in this process over a throw-away SQLite database and prints:
 
 - one analysis: latency and requests, cold and warm, against the demo provider's latency;
 - a 20-ticker watchlist's prefetch under the SEC rate limit (10 requests per second by
-  default): wall time, requests, the parallelism, and the bound requests × delay ÷ parallelism
-  (or the SEC rate limit's floor, whichever is longer).
+  default): wall time and requests;
+- for both, the bound (`bound`): the longest of requests × delay ÷ parallelism, parallelism
+  being `WATCHLIST_CONCURRENCY` per service asked, and each service's floor (rounds, rate
+  limit, SEC's ticker map before the per-company bodies).
 
 It prints figures and asserts none.
 """
@@ -24,12 +27,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import multiprocessing
 import shutil
 import statistics
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -45,81 +51,165 @@ SHARED_FACTS = (
 )
 
 
-def replay_server(delay_s: float, tickers: list[str]) -> tuple[ThreadingHTTPServer, dict[str, int]]:
-    """The recordings over HTTP on a free port, each answer after `delay_s`; counts requests by source."""
+def _bodies(tickers: list[str]) -> dict[str, Any]:
+    """The recordings the replay server answers with, composed here (before the server forks)."""
     from tests.public_provider import conftest as rec
 
-    facts = json.loads(SHARED_FACTS.read_bytes()) if SHARED_FACTS.exists() else rec.companyfacts()
-    facts_body = json.dumps(facts).encode()
-    submissions_body = json.dumps(rec.submissions(rec.companyfacts())).encode()
-    chart = json.loads(rec.load("yahoo/chart-NVDA-2021-02-01-to-2021-08-31.json"))
+    facts = SHARED_FACTS.read_bytes() if SHARED_FACTS.exists() else json.dumps(rec.companyfacts()).encode()
     ciks = {ticker: 1_000_000 + i for i, ticker in enumerate(["NVDA", "SPY", *tickers])}
-    ticker_map = json.dumps(
-        {str(i): {"cik_str": cik, "ticker": t, "title": t} for i, (t, cik) in enumerate(ciks.items())}
-    ).encode()
-    counts: dict[str, int] = {"sec": 0, "yahoo": 0, "fred": 0}
+    return {
+        "facts": facts,
+        "submissions": json.dumps(rec.submissions(rec.companyfacts())).encode(),
+        "chart": json.loads(rec.load("yahoo/chart-NVDA-2021-02-01-to-2021-08-31.json")),
+        "search": json.dumps(rec.search()).encode(),
+        "ticker_map": json.dumps(
+            {str(i): {"cik_str": cik, "ticker": t, "title": t} for i, (t, cik) in enumerate(ciks.items())}
+        ).encode(),
+        "fredgraph": {
+            s: rec.fredgraph(s).encode() for s in ("FEDFUNDS", "CPIAUCSL", "GDP", "DGS10", "DGS2", "UNRATE")
+        },
+    }
+
+
+def _serve(bodies: dict[str, Any], delay_s: float, port_out: Any) -> None:
+    """The replay server's process: answers after `delay_s`; `/_stats` and `/_reset` for the bench."""
     lock = threading.Lock()
+    stats: dict[str, Any] = {}
+
+    def reset() -> None:
+        stats.update(requests={}, in_flight=0, max_in_flight=0)
+
+    reset()
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args: Any) -> None:  # quiet
             pass
 
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            source, _, path = parts.path.lstrip("/").partition("/")
-            path = "/" + path
-            with lock:
-                counts[source.split("-")[0]] = counts.get(source.split("-")[0], 0) + 1
-            time.sleep(delay_s)
-            status, body = 404, b"not recorded"
-            if source == "yahoo" and path.startswith("/v8/finance/chart/"):
-                symbol = path.rsplit("/", 1)[-1]
-                copy = json.loads(json.dumps(chart))
-                copy["chart"]["result"][0]["meta"]["symbol"] = symbol
-                status, body = 200, json.dumps(copy).encode()
-            elif source == "yahoo" and path == "/v1/finance/search":
-                status, body = 200, json.dumps(rec.search()).encode()
-            elif source == "sec-www" and path == "/files/company_tickers.json":
-                status, body = 200, ticker_map
-            elif source == "sec-data" and path.startswith("/api/xbrl/companyfacts/"):
-                status, body = 200, facts_body
-            elif source == "sec-data" and path.startswith("/submissions/"):
-                status, body = 200, submissions_body
-            elif source == "fred" and path == "/graph/fredgraph.csv":
-                status, body = 200, rec.fredgraph(parse_qs(parts.query)["id"][0]).encode()
+        def _answer(self, status: int, body: bytes) -> None:
             self.send_response(status)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
 
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            if parts.path in ("/_stats", "/_reset"):
+                with lock:
+                    if parts.path == "/_reset":
+                        reset()
+                    body = json.dumps(stats).encode()
+                return self._answer(200, body)
+            source, _, path = parts.path.lstrip("/").partition("/")
+            service = source.split("-")[0]
+            path = "/" + path
+            with lock:
+                stats["requests"][service] = stats["requests"].get(service, 0) + 1
+                stats["in_flight"] += 1
+                stats["max_in_flight"] = max(stats["max_in_flight"], stats["in_flight"])
+            try:
+                time.sleep(delay_s)
+                status, body = 404, b"not recorded"
+                if source == "yahoo" and path.startswith("/v8/finance/chart/"):
+                    copy = json.loads(json.dumps(bodies["chart"]))
+                    copy["chart"]["result"][0]["meta"]["symbol"] = path.rsplit("/", 1)[-1]
+                    status, body = 200, json.dumps(copy).encode()
+                elif source == "yahoo" and path == "/v1/finance/search":
+                    status, body = 200, bodies["search"]
+                elif source == "sec-www" and path == "/files/company_tickers.json":
+                    status, body = 200, bodies["ticker_map"]
+                elif source == "sec-data" and path.startswith("/api/xbrl/companyfacts/"):
+                    status, body = 200, bodies["facts"]
+                elif source == "sec-data" and path.startswith("/submissions/"):
+                    status, body = 200, bodies["submissions"]
+                elif source == "fred" and path == "/graph/fredgraph.csv":
+                    series = parse_qs(parts.query)["id"][0]
+                    if series in bodies["fredgraph"]:
+                        status, body = 200, bodies["fredgraph"][series]
+                self._answer(status, body)
+            finally:
+                with lock:
+                    stats["in_flight"] -= 1
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, counts
+    port_out.send(server.server_address[1])
+    server.serve_forever()
+
+
+class ReplayServer:
+    """The recordings over HTTP in a process of its own, so its work (writing 4 MB bodies) does
+    not share the analysing process's interpreter lock, as a remote service would not."""
+
+    def __init__(self, delay_s: float, tickers: list[str]) -> None:
+        context = multiprocessing.get_context("fork")  # the bodies come across without pickling
+        receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_serve, args=(_bodies(tickers), delay_s, send), daemon=True)
+        self.process.start()
+        self.base = f"http://127.0.0.1:{receive.recv()}"
+
+    def stats(self, *, reset: bool = False) -> dict[str, Any]:
+        with urllib.request.urlopen(f"{self.base}/{'_reset' if reset else '_stats'}") as response:  # noqa: S310
+            return json.loads(response.read())
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.join(timeout=10)
 
 
 def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
+def bound(sent: dict[str, int], delay_ms: float, width: int, rates: dict[str, float]) -> dict[str, Any]:
+    """The latency the requests `sent` cannot beat, in ms.
+
+    requests x delay / parallelism, with parallelism = `width` per service asked (each service
+    has its own lane of `width` requests in flight), and each service's own floor: its requests
+    in ceil(n / width) rounds of `delay_ms`, at most `rate` a second ((n - 1) / rate apart, the
+    last one taking the delay), and for SEC the ticker map before the per-company bodies.
+    """
+    asked = {service: n for service, n in sent.items() if n}
+    parallelism = width * len(asked)
+    formula = sum(asked.values()) * delay_ms / max(1, parallelism)
+    floors = {
+        service: max(math.ceil(n / width) * delay_ms, (n - 1) * 1000 / rates[service] + delay_ms)
+        for service, n in asked.items()
+    }
+    if asked.get("sec", 0) > 1:
+        floors["sec"] = max(floors["sec"], 2 * delay_ms)
+    return {
+        "parallelism": parallelism,
+        "formula_ms": round(formula, 1),
+        "floors_ms": {k: round(v, 1) for k, v in sorted(floors.items())},
+        "bound_ms": round(max(formula, *floors.values()), 1),
+    }
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from django.conf import settings
 
     from analysis.providers.public import loaders
-    from analysis.services import prepare_run, run_analysis
     from datasources.cache import clear
     from datasources.http import get_client, reset_client
+    from orchestration.analysis import prepare_run, run_analysis
     from tests.public_provider.conftest import AS_OF_MOMENT, FROZEN_NOW
 
     loaders.now = lambda: FROZEN_NOW  # the recordings' date: a current run (see the docstring)
     tickers = bench_tickers(args.tickers, seed=20261202, exclude={"NVDA", "SPY"})
-    server, counts = replay_server(args.delay_ms / 1000, tickers)
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server = ReplayServer(args.delay_ms / 1000, tickers)
+    base = server.base
     settings.SEC_DATA_URL, settings.SEC_WWW_URL = f"{base}/sec-data", f"{base}/sec-www"
     settings.YAHOO_QUERY_URL, settings.FRED_URL = f"{base}/yahoo", f"{base}/fred"
     settings.YAHOO_RATE_LIMIT_PER_SECOND = settings.FRED_RATE_LIMIT_PER_SECOND = 1000.0
+    rates = {
+        "sec": settings.SEC_RATE_LIMIT_PER_SECOND,
+        "yahoo": settings.YAHOO_RATE_LIMIT_PER_SECOND,
+        "fred": settings.FRED_RATE_LIMIT_PER_SECOND,
+    }
+    width = settings.WATCHLIST_CONCURRENCY
     figures: dict[str, Any] = {
         "delay_ms": args.delay_ms,
         "sec_rate_limit_per_s": settings.SEC_RATE_LIMIT_PER_SECOND,
+        "width_per_service": width,
     }
 
     def timed(ticker: str) -> float:
@@ -127,54 +217,71 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         run_analysis(ticker=ticker, as_of=AS_OF_MOMENT)
         return time.perf_counter() - started
 
+    def sent_since(before: dict[str, int]) -> dict[str, int]:
+        now = get_client().requests_sent
+        return {service: now[service] - before.get(service, 0) for service in rates}
+
     settings.MARKET_DATA_PROVIDER = "demo"
     timed("NVDA")
     figures["demo_ms"] = _median_ms([timed("NVDA") for _ in range(args.repeat)])
 
     settings.MARKET_DATA_PROVIDER = "public"
     reset_client()
-    cold, warm, cold_requests, warm_requests = [], [], [], []
+    get_client()  # once per process (its TLS context, the shared state): part of no analysis
+    cold, warm, cold_sent, warm_requests, in_flight = [], [], [], [], []
     for _ in range(args.repeat):
         clear()
-        before = sum(get_client().requests_sent.values())
+        server.stats(reset=True)
+        before = dict(get_client().requests_sent)
         cold.append(timed("NVDA"))
-        cold_requests.append(sum(get_client().requests_sent.values()) - before)
-        before = sum(get_client().requests_sent.values())
+        cold_sent.append(sent_since(before))
+        in_flight.append(server.stats()["max_in_flight"])
+        before = dict(get_client().requests_sent)
         warm.append(timed("NVDA"))
-        warm_requests.append(sum(get_client().requests_sent.values()) - before)
+        warm_requests.append(sum(sent_since(before).values()))
     figures["public_cold_ms"] = _median_ms(cold)
+    figures["public_cold_each_ms"] = [round(c * 1000, 1) for c in cold]
     figures["public_warm_ms"] = _median_ms(warm)
-    figures["requests_cold"] = max(cold_requests)
+    figures["requests_cold"] = max(cold_sent, key=lambda sent: sum(sent.values()))
     figures["requests_warm"] = max(warm_requests)
-    # One analysis loads in one thread: its requests are sequential.
-    figures["cold_bound_ms"] = round(figures["requests_cold"] * args.delay_ms, 1)
+    figures["cold_max_in_flight"] = max(in_flight)
+    figures["cold_bound"] = bound(figures["requests_cold"], args.delay_ms, width, rates)
 
     clear()
-    reset_client()
-    for key in counts:
-        counts[key] = 0
-    parallel = settings.WATCHLIST_CONCURRENCY
+    server.stats(reset=True)
+    before = dict(get_client().requests_sent)
     started = time.perf_counter()
     context = prepare_run(as_of=AS_OF_MOMENT, tickers=tickers)
     prefetch_s = time.perf_counter() - started
-    sent = dict(get_client().requests_sent)
+    sent = sent_since(before)
+    max_in_flight = server.stats()["max_in_flight"]
     started = time.perf_counter()
     for ticker in tickers:
         run_analysis(ticker=ticker, as_of=AS_OF_MOMENT, context=context)
     analyses_s = time.perf_counter() - started
-    total = sum(sent.values())
-    sec_floor = sent.get("sec", 0) / settings.SEC_RATE_LIMIT_PER_SECOND
     figures["watchlist"] = {
         "tickers": len(tickers),
-        "parallelism": parallel,
         "requests": sent,
+        "max_in_flight": max_in_flight,
         "prefetch_ms": round(prefetch_s * 1000, 1),
-        "bound_ms": round(max(total * args.delay_ms / parallel, sec_floor * 1000), 1),
-        "sec_rate_floor_ms": round(sec_floor * 1000, 1),
+        "bound": bound(sent, args.delay_ms, width, rates),
         "analyses_after_prefetch_ms": round(analyses_s * 1000, 1),
     }
-    server.shutdown()
+    server.close()
     return figures
+
+
+def _requests(sent: dict[str, int]) -> str:
+    return f"{sum(sent.values())} requests (" + ", ".join(f"{k} {v}" for k, v in sent.items() if v) + ")"
+
+
+def _bound_text(b: dict[str, Any], width: int) -> str:
+    floors = ", ".join(f"{k} {v:g}" for k, v in b["floors_ms"].items())
+    return (
+        f"bound {b['bound_ms']:g} ms, the longest of: requests x delay / parallelism"
+        f" ({b['parallelism']} = {width} per service) = {b['formula_ms']:g} ms; per-service floors"
+        f" (rounds, rate limit, SEC's ticker map first): {floors}"
+    )
 
 
 def main() -> int:
@@ -205,20 +312,21 @@ def main() -> int:
         return 0
     w, f = figures["watchlist"], figures
     print(f"replay delay {f['delay_ms']:g} ms per request; SEC limit {f['sec_rate_limit_per_s']:g}/s")
-    print(f"demo, one analysis:          {f['demo_ms']:8.1f} ms")
+    print(f"demo, one analysis:             {f['demo_ms']:8.1f} ms")
     print(
-        f"public cold (cache empty):   {f['public_cold_ms']:8.1f} ms  {f['requests_cold']} requests"
-        f" (bound {f['cold_bound_ms']:g} ms = requests x delay / parallelism 1)"
+        f"public cold (cache empty):      {f['public_cold_ms']:8.1f} ms  {_requests(f['requests_cold'])},"
+        f" at most {f['cold_max_in_flight']} in flight at the server; runs {f['public_cold_each_ms']}"
     )
+    print(f"    {_bound_text(f['cold_bound'], f['width_per_service'])}")
     print(
-        f"public warm (same day):      {f['public_warm_ms']:8.1f} ms  {f['requests_warm']} requests"
+        f"public warm (same day):         {f['public_warm_ms']:8.1f} ms  {f['requests_warm']} requests"
         f" ({f['public_warm_ms'] - f['demo_ms']:+.1f} ms against demo)"
     )
     print(
-        f"watchlist of {w['tickers']}, prefetch:  {w['prefetch_ms']:8.1f} ms  {sum(w['requests'].values())}"
-        f" requests {w['requests']}, parallelism {w['parallelism']}, bound {w['bound_ms']:g} ms"
-        f" (SEC rate floor {w['sec_rate_floor_ms']:g} ms)"
+        f"watchlist of {w['tickers']}, prefetch:     {w['prefetch_ms']:8.1f} ms  {_requests(w['requests'])},"
+        f" at most {w['max_in_flight']} in flight at the server"
     )
+    print(f"    {_bound_text(w['bound'], f['width_per_service'])}")
     print(f"then {w['tickers']} analyses from memory: {w['analyses_after_prefetch_ms']:8.1f} ms")
     return 0
 

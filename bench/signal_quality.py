@@ -82,8 +82,8 @@ def own_curve(raw, dates, horizon: int):
     import numpy as np
 
     from analysis.contract import calibrate_confidence
-    from analysis.engine import pick_bin
-    from analysis.services import reliability_bin_rows
+    from analysis.contract.reliability import pick_bin
+    from calibration.selectors import reliability_bin_rows
 
     cache: dict = {}
     out = np.empty(raw.size)

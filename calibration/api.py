@@ -4,20 +4,35 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import DeskAdminPermission
-from analysis.tickers import InvalidTicker, normalise_ticker
+from analysis.agents import AGENT_NAMES
+from analysis.tickers import normalise_ticker
 from calibration.evaluation.selectors import RUN_KINDS, parse_filters, signal_evaluation
 from calibration.models import HORIZONS, Schedule
-from calibration.schedule_service import (
-    ScheduleInputSerializer,
+from calibration.schedules.editing import (
+    MAX_INTERVAL_MINUTES,
+    MIN_INTERVAL_MINUTES,
     create_schedule,
     delete_schedule,
     update_schedule,
+)
+from calibration.schedules.serializers import (
+    DeletedScheduleSerializer,
+    MacroEventListSerializer,
+    MacroEventQuerySerializer,
+    MacroEventSerializer,
+    RunsQuerySerializer,
+    ScheduleDetailSerializer,
+    ScheduleListSerializer,
+    ScheduleRunListSerializer,
+    ScheduleRunSerializer,
+    ScheduleSerializer,
 )
 from calibration.selectors import (
     calibration_summary,
@@ -32,24 +47,45 @@ from calibration.selectors import (
 from calibration.serializers import (
     HORIZON_MESSAGE,
     CalibrationSummarySerializer,
-    DeletedScheduleSerializer,
-    MacroEventListSerializer,
-    MacroEventQuerySerializer,
-    MacroEventSerializer,
     ReliabilityQuerySerializer,
     ReliabilitySerializer,
-    RunsQuerySerializer,
-    ScheduleDetailSerializer,
-    ScheduleListSerializer,
-    ScheduleRunListSerializer,
-    ScheduleRunSerializer,
-    ScheduleSerializer,
     SummaryQuerySerializer,
     TickerCalibrationQuerySerializer,
     TickerCalibrationSerializer,
     reliability_payload,
 )
-from pmresearch.errors import DomainError, validated_or_422
+from core.api_errors import validated_or_422
+from core.domain_errors import DomainError
+from core.openapi import described_input
+
+
+def _schedule_body(*, partial: bool) -> serializers.Serializer:
+    """A schedule body as the schema describes it; `calibration.schedules.editing` checks it."""
+    return described_input(
+        "ScheduleInput",
+        {
+            "ticker": serializers.CharField(help_text="US equity symbol, e.g. AAPL or BRK.B."),
+            "interval_minutes": serializers.IntegerField(
+                min_value=MIN_INTERVAL_MINUTES,
+                max_value=MAX_INTERVAL_MINUTES,
+                help_text=f"Minutes between runs, {MIN_INTERVAL_MINUTES}..{MAX_INTERVAL_MINUTES}.",
+            ),
+            "agents": serializers.CharField(
+                required=False,
+                allow_null=True,
+                help_text="Comma-separated subset of "
+                + ", ".join(AGENT_NAMES)
+                + "; null or omitted for all.",
+            ),
+            "enabled": serializers.BooleanField(required=False),
+        },
+        description="Body of POST, PUT and PATCH /api/schedules; on an update every field is optional.",
+        partial=partial,
+    )
+
+
+SCHEDULE_BODY = _schedule_body(partial=False)
+SCHEDULE_CHANGES_BODY = _schedule_body(partial=True)
 
 
 def _schedule_or_404(schedule_id: int) -> Schedule:
@@ -57,13 +93,6 @@ def _schedule_or_404(schedule_id: int) -> Schedule:
     if schedule is None:
         raise NotFound(f"Schedule {schedule_id} not found")
     return schedule
-
-
-def _ticker_or_400(raw: str) -> str:
-    try:
-        return normalise_ticker(raw)
-    except InvalidTicker as exc:
-        raise DomainError(str(exc)) from exc
 
 
 class ScheduleListView(APIView):
@@ -82,7 +111,7 @@ class ScheduleListView(APIView):
 
     @extend_schema(
         summary="Create a schedule (admins); it is due at once. 409 when the ticker has one",
-        request=ScheduleInputSerializer,
+        request=SCHEDULE_BODY,
         responses={200: ScheduleSerializer},
     )
     def post(self, request: Request) -> Response:
@@ -101,7 +130,7 @@ class ScheduleDetailView(APIView):
 
     @extend_schema(
         summary="Change a schedule (admins); fields left out keep their value",
-        request=ScheduleInputSerializer(partial=True),
+        request=SCHEDULE_CHANGES_BODY,
         responses=ScheduleSerializer,
     )
     def put(self, request: Request, schedule_id: int) -> Response:
@@ -109,7 +138,7 @@ class ScheduleDetailView(APIView):
 
     @extend_schema(
         summary="Change some fields of a schedule (admins)",
-        request=ScheduleInputSerializer(partial=True),
+        request=SCHEDULE_CHANGES_BODY,
         responses=ScheduleSerializer,
     )
     def patch(self, request: Request, schedule_id: int) -> Response:
@@ -197,7 +226,7 @@ class TickerCalibrationView(APIView):
         responses=TickerCalibrationSerializer,
     )
     def get(self, request: Request, ticker: str) -> Response:
-        symbol = _ticker_or_400(ticker)
+        symbol = normalise_ticker(ticker)
         limit = validated_or_422(TickerCalibrationQuerySerializer(data=request.query_params))["limit"]
         data = ticker_calibration(ticker=symbol, limit=limit)
         return Response(TickerCalibrationSerializer(data).data)
@@ -243,14 +272,11 @@ class EvaluationView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = request.query_params
-        try:
-            filters = parse_filters(
-                horizon=params.get("horizon_days"),
-                start=params.get("start_date"),
-                end=params.get("end_date"),
-                run_kind=params.get("run_kind"),
-                tickers=params.getlist("tickers"),
-            )
-        except ValueError as exc:
-            raise DomainError(str(exc)) from exc
+        filters = parse_filters(
+            horizon=params.get("horizon_days"),
+            start=params.get("start_date"),
+            end=params.get("end_date"),
+            run_kind=params.get("run_kind"),
+            tickers=params.getlist("tickers"),
+        )
         return Response(signal_evaluation(filters))

@@ -26,14 +26,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from analysis.market_data import MarketDataError, MarketDataProvider, last_closed_session_day, session_close
-from analysis.models import RunKind
 from analysis.providers import get_provider
 from calibration import stats
 from calibration.models import HORIZONS, AnalysisOutcome, CalibrationSnapshot, OutcomeStatus, ReliabilityBin
 from calibration.price_basis import basis_factor
 from calibration.selectors import market_day_start
-from rollout.flags import Flag, flag_posture, is_enabled
-from rollout.flags import RunKind as FlagRunKind
+from core.flags import Flag, flag_posture, is_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -128,10 +126,7 @@ def _evaluate_one(
     realized_index = int(np.argmax(eligible))
     holding = after.copy()
     holding[realized_index + 1 :] = False
-    flag_kind = (
-        FlagRunKind.SCHEDULED if outcome.analysis.run_kind == RunKind.SCHEDULED else FlagRunKind.INTERACTIVE
-    )
-    economics = is_enabled(Flag.CALIBRATION_ECONOMICS, run_kind=flag_kind, posture=posture)
+    economics = is_enabled(Flag.CALIBRATION_ECONOMICS, run_kind=outcome.analysis.run_kind, posture=posture)
     # Restated per share held at the analysis; factor is 1 when no split or dividend came between.
     realized_price = float(bars.close[realized_index]) * factor
     result = stats.evaluate_outcome(

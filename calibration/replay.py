@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from analysis.market_data import NEW_YORK, session_close
 from analysis.models import Analysis, RunKind
 from analysis.providers.calendar import trading_days
-from analysis.services import prepare_run, run_analysis
 from calibration.outcomes import evaluate_due_outcomes, refresh_calibration
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
+from orchestration.analysis import prepare_run, run_analysis
 
 # A replayed date's analysis looks at the market just after that day's close.
 AFTER_CLOSE = dt.timedelta(minutes=30)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from analysis.contract.reliability import ReliabilityBinRow
 from analysis.market_data import NEW_YORK
 from analysis.models import RunKind
 from calibration import stats
@@ -38,6 +39,17 @@ def latest_reliability_bins(*, as_of_date: dt.date) -> dict[int, list[Reliabilit
                 ReliabilityBin.objects.filter(horizon_days=horizon, as_of_date=latest).order_by("bin_index")
             )
     return result
+
+
+def reliability_bin_rows(as_of_date: dt.date) -> dict[int, list[ReliabilityBinRow]]:
+    """Per horizon, the latest stored reliability bins dated on or before `as_of_date`, as the
+    engine and the backfill read them (`analysis.contract.reliability.pick_bin`)."""
+    return {
+        horizon: [
+            ReliabilityBinRow(b.bin_lower, b.bin_upper, b.sample_size, b.empirical_hit_rate) for b in rows
+        ]
+        for horizon, rows in latest_reliability_bins(as_of_date=as_of_date).items()
+    }
 
 
 # --- schedules, runs and macro events ------------------------------------------------------------

@@ -316,7 +316,9 @@ def _bin_edges(n_bins: int) -> np.ndarray:
 
 
 def reliability_bins(
-    confidences: Sequence[float], hits: Sequence[bool | int], n_bins: int = DEFAULT_N_BINS
+    confidences: Sequence[float] | np.ndarray,
+    hits: Sequence[bool | int] | np.ndarray,
+    n_bins: int = DEFAULT_N_BINS,
 ) -> list[BinStat]:
     """Equal-width reliability bins over ``[0, 1]`` (confidences fractions; hits 0/1 or bools).
 

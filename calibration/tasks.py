@@ -6,16 +6,51 @@ Each task loads what it needs and calls one service; the logic lives in the serv
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
+import logging
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from analysis.market_data import last_closed_session_day
 from calibration.outcomes import evaluate_due_outcomes, refresh_calibration
-from calibration.scheduling import execute_schedule_run, tick
+from calibration.schedules.scheduler import (
+    DISABLED_TICK,
+    TickSummary,
+    close_unstarted_run,
+    execute_schedule_run,
+    start_due_runs,
+    tick_summary,
+)
 
-# --- Scheduled and catalyst analyses (calibration.scheduling) ------------------------------
+logger = logging.getLogger(__name__)
+
+# --- Scheduled and catalyst analyses (calibration.schedules.scheduler) ---------------------
+
+
+def tick(*, now: dt.datetime) -> TickSummary:
+    """Start every due schedule and every unclaimed catalyst run; each is enqueued after commit."""
+    if not settings.SCHEDULER_ENABLED:
+        return DISABLED_TICK
+    started = []
+    for run in start_due_runs(now=now):
+        if run.run_id is not None:
+            transaction.on_commit(functools.partial(enqueue_schedule_run, run_id=run.run_id))
+        started.append(run)
+    return tick_summary(started)
+
+
+def enqueue_schedule_run(*, run_id: int) -> None:
+    """Hand the run to a worker. When that fails the run is closed as failed, never left pending."""
+    try:
+        run_schedule_task.delay(run_id)
+    except Exception as exc:
+        logger.exception("Could not enqueue schedule run %s", run_id)
+        close_unstarted_run(run_id=run_id, error=f"The run could not be started ({type(exc).__name__}).")
 
 
 @shared_task(name="calibration.scheduler_tick")

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from analysis.providers.checks import configuration_problems
 from datasources.models import CachedResponse, CachedRow
 from datasources.selectors import data_sources_overview
 
@@ -30,7 +31,8 @@ class CachedResponseAdmin(_ReadOnly):
     ordering = ("-fetched_at",)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        context = {**(extra_context or {}), "data_sources": data_sources_overview(), "title": "Data sources"}
+        overview = data_sources_overview(problems=configuration_problems())
+        context = {**(extra_context or {}), "data_sources": overview, "title": "Data sources"}
         return super().changelist_view(request, extra_context=context)
 
 

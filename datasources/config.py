@@ -1,9 +1,10 @@
 """The public provider's configuration: which source serves each kind of data, and its limits.
 
 Values come from `django.conf.settings` (read from the environment by `pmresearch.settings`);
-this module validates them. `configuration_problems()` feeds `manage.py check` (so start-up
-fails with a clear message), `/health` (`config_valid`) and the data sources page. Under any
-provider but `public` these settings have no effect and are not checked.
+this module validates them (`source_problems()`, part of
+`analysis.providers.checks.configuration_problems`, which feeds `manage.py check`, `/health` and
+the data sources page). Under any provider but `public` these settings have no effect and are
+not checked.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
-from django.core.exceptions import ImproperlyConfigured
 
 # Kind of data -> (setting, allowed values, default first).
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -112,31 +112,10 @@ def load_config() -> MarketDataConfig:
     )
 
 
-def _provider_problem(provider: str) -> str | None:
-    if provider.lower() == "public":
-        return None
-    # Every other name is the provider registry's to judge (demo, csv, package.module:Class).
-    from analysis.providers import PROVIDER_NAMES, provider_spec
-
-    try:
-        provider_spec(str(settings.MARKET_DATA_PROVIDER))
-    except ImproperlyConfigured as exc:
-        if provider.lower() in PROVIDER_NAMES or ":" in provider:
-            return str(exc)
-        names = ", ".join(sorted({*PROVIDER_NAMES, "public"}))
-        return (
-            f"Unknown MARKET_DATA_PROVIDER {provider!r}; valid names are {names}, "
-            "or a provider class as package.module:Class."
-        )
-    return None
-
-
-def configuration_problems() -> list[str]:
-    """Every reason the market-data configuration cannot work, each a sentence naming the setting."""
-    config = load_config()
-    provider_problem = _provider_problem(config.provider)
-    if provider_problem:
-        return [provider_problem]
+def source_problems(config: MarketDataConfig | None = None) -> list[str]:
+    """Every reason the public sources' configuration cannot work, each a sentence naming the
+    setting; none under another provider (whose name `analysis.providers.checks` judges)."""
+    config = config or load_config()
     if not config.is_public:
         return []
     problems = []
@@ -216,5 +195,6 @@ def configuration_warnings() -> list[str]:
 
 @checks.register("datasources")
 def check_market_data_warnings(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
-    # The errors are part of `pmresearch.config_checks.configuration_problems` (and so of /health).
+    # The errors are part of `pmresearch.config_checks.configuration_problems` (and so of /health),
+    # through `analysis.providers.checks`.
     return [checks.Warning(w, id="datasources.W001") for w in configuration_warnings()]

@@ -13,7 +13,9 @@ key, reaches that message.
   tries open it for `MARKET_DATA_BREAKER_SECONDS`; then one trial request closes it again on
   success or reopens it.
 - Rate limit (per source, shared by every process through `datasources.state`): the hosts of one
-  service share its budget, since SEC counts data.sec.gov and www.sec.gov together.
+  service share its budget, since SEC counts data.sec.gov and www.sec.gov together. Each request
+  reserves the next slot `1 / rate` after the previous one; within a process the sends also stay
+  that far apart, so threads of one prefetch that wake late do not go out together.
 - Keys: `FRED_API_KEY` and any `api_key`/`token` parameter are redacted from `url_redacted`,
   from this module's log lines and, by a filter on the `httpx` logger, from httpx's own.
 
@@ -29,12 +31,13 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import httpx
 
-import pmresearch
+from core.version import VERSION
 from datasources.config import SERVICES, MarketDataConfig, load_config
 from datasources.state import SharedState, shared_state
 
@@ -142,6 +145,8 @@ class SourceClient:
         )
         self._breakers: dict[str, _Breaker] = {}
         self._lock = threading.Lock()
+        self._send_locks = {source: threading.Lock() for source in SERVICES}
+        self._last_sent: dict[str, float] = {}
         self._state = self.state if self.state is not None else shared_state()
         install_log_redaction()
 
@@ -151,9 +156,19 @@ class SourceClient:
     # --- public -------------------------------------------------------------------
 
     def get(
-        self, source: str, url: str, *, params: dict | None = None, headers: dict | None = None
+        self,
+        source: str,
+        url: str,
+        *,
+        params: dict | None = None,
+        headers: dict | None = None,
+        on_slot: Callable[[], None] | None = None,
     ) -> SourceResponse:
-        """GET `url` for `source` ("sec", "yahoo" or "fred"); see the module docstring for what raises."""
+        """GET `url` for `source` ("sec", "yahoo" or "fred"); see the module docstring for what raises.
+
+        `on_slot` is called once the first try has reserved its rate-limit slot (before waiting
+        for it), so a caller can keep its requests' slots in the order it sent them.
+        """
         if source not in SERVICES:
             raise ValueError(f"unknown source {source!r}; known: {', '.join(SERVICES)}")
         label = SERVICES[source]["label"]
@@ -163,7 +178,7 @@ class SourceClient:
         attempt, reason = 0, ""
         while attempt < tries:
             attempt += 1
-            self._wait_for_slot(source)
+            self._wait_for_slot(source, on_slot if attempt == 1 else None)
             self.requests_sent[source] += 1
             try:
                 response = self._http.get(
@@ -203,13 +218,21 @@ class SourceClient:
 
     def _user_agent(self, source: str) -> str:
         if source == "sec":
-            return self.config.sec_user_agent or f"pmresearch/{pmresearch.__version__}"
-        return f"Mozilla/5.0 (compatible; pmresearch/{pmresearch.__version__})"
+            return self.config.sec_user_agent or f"pmresearch/{VERSION}"
+        return f"Mozilla/5.0 (compatible; pmresearch/{VERSION})"
 
-    def _wait_for_slot(self, source: str) -> None:
-        rate = self.config.rate_limits[source]
-        slot = self._state.reserve(source, 1.0 / rate, self.clock.now())
+    def _wait_for_slot(self, source: str, on_slot: Callable[[], None] | None = None) -> None:
+        interval = 1.0 / self.config.rate_limits[source]
+        slot = self._state.reserve(source, interval, self.clock.now())
+        if on_slot is not None:
+            on_slot()
         self.clock.sleep(slot - self.clock.now())
+        # A thread that wakes late (the interpreter busy decoding a large body) must not then go
+        # out on the heels of one that woke on time: in this process the sends themselves, not
+        # only their reserved slots, stay `interval` apart.
+        with self._send_locks[source]:
+            self.clock.sleep(self._last_sent.get(source, float("-inf")) + interval - self.clock.now())
+            self._last_sent[source] = self.clock.now()
 
     def _backoff(self, attempt: int) -> float:
         return self.config.backoff_seconds * (2 ** (attempt - 1))

@@ -14,10 +14,12 @@ class CachedResponse(models.Model):
     source = models.CharField(max_length=16)
     key = models.CharField(max_length=512)
     ticker = models.CharField(max_length=16, blank=True, default="", db_index=True)
-    content = models.BinaryField()
     size_bytes = models.PositiveIntegerField()
     fetched_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
+    # Last, so SQLite reads the columns above without walking a large body's overflow pages
+    # (migration 0002).
+    content = models.BinaryField()
 
     class Meta:
         db_table = "datasources_cached_response"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from datasources.cache import cache_size
-from datasources.config import KINDS, SERVICES, configuration_problems, load_config
+from datasources.config import KINDS, SERVICES, load_config
 from datasources.state import SharedState, shared_state
 
 # Which service answers for a kind's chosen source ("csv" and "none" call none).
@@ -17,8 +17,12 @@ def _when(epoch: object) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(float(epoch), tz=dt.UTC) if epoch is not None else None  # type: ignore[arg-type]
 
 
-def data_sources_overview(*, state: SharedState | None = None, now: float | None = None) -> dict[str, Any]:
-    """Everything the page shows. Keys appear only as set / not set, never their value."""
+def data_sources_overview(
+    *, problems: list[str], state: SharedState | None = None, now: float | None = None
+) -> dict[str, Any]:
+    """Everything the page shows, `problems` the configuration's
+    (`analysis.providers.checks.configuration_problems`). Keys appear only as set / not set,
+    never their value."""
     import time
 
     config = load_config()
@@ -56,6 +60,6 @@ def data_sources_overview(*, state: SharedState | None = None, now: float | None
         "services": services,
         "keys_present": config.keys_present(),
         "sec_user_agent_set": bool(config.sec_user_agent),
-        "problems": configuration_problems(),
+        "problems": problems,
         "cache": cache_size(),
     }

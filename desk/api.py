@@ -9,8 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from desk.brief import desk_brief
-from desk.window import BadSince
-from pmresearch.errors import DomainError
 
 
 class BriefView(APIView):
@@ -29,8 +27,4 @@ class BriefView(APIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        try:
-            brief = desk_brief(since=request.query_params.get("since"))
-        except BadSince as exc:
-            raise DomainError(str(exc)) from None
-        return Response(brief)
+        return Response(desk_brief(since=request.query_params.get("since")))

@@ -10,10 +10,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from analysis.selectors import current_calls, recent_backdated
+from core.flags import flag_posture
 from desk.brief import CALL_LIMIT, desk_brief
 from desk.preferences import brief_email_enabled, set_brief_email, user_for_opt_out
 from desk.window import BadSince
-from rollout.flags import flag_posture
 
 
 def dashboard_page(request: HttpRequest) -> HttpResponse:

@@ -6,10 +6,11 @@ import datetime as dt
 
 from analysis.market_data import NEW_YORK, session_close
 from analysis.providers.calendar import trading_day_on_or_before
+from core.domain_errors import DomainError
 
 
-class BadSince(ValueError):
-    """A `since` that is not a date on or before today."""
+class BadSince(DomainError, ValueError):
+    """A `since` that is not a date on or before today (a 400)."""
 
 
 def default_since_day(now: dt.datetime) -> dt.date:

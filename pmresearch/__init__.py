@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from core.version import VERSION as __version__
 
 # Celery's shared_task decorators bind to this app once Django is loaded.
 from pmresearch.celery import app as celery_app

@@ -23,7 +23,7 @@ def configuration_problems() -> list[str]:
     if missing:
         problems.append(f"Feature flags without a default: {', '.join(sorted(missing))}.")
     # Provider and public sources (names, SEC contact string, URLs, limits); no network.
-    from datasources.config import configuration_problems as market_data_problems
+    from analysis.providers.checks import configuration_problems as market_data_problems
 
     problems += market_data_problems()
     return problems

@@ -1,5 +1,8 @@
 """One place that turns errors into the stable JSON shape `{"detail": ...}`.
 
+Every `DomainError` (the invalid tickers, agents and dates among them) is answered here with
+its own status and message; nothing converts one exception into another on the way.
+
 Clients never see a stack trace or raw exception text: anything unexpected is
 logged here with its traceback and answered with a generic message.
 """
@@ -7,50 +10,21 @@ logged here with its traceback and answered with a generic message.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from core.api_errors import INTERNAL_ERROR_DETAIL, error_messages
+from core.domain_errors import DomainError
 from pmresearch.body_limit import TOO_BIG_STATUS, too_big_detail
 
 logger = logging.getLogger(__name__)
-
-INTERNAL_ERROR_DETAIL = "Internal server error; the failure has been logged."
-
-
-class DomainError(Exception):
-    """A failure the caller can act on; its message is safe to show."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-
-    def __init__(self, detail: str, *, status_code: int | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        if status_code is not None:
-            self.status_code = status_code
-
-
-class InvalidInput(exceptions.ValidationError):
-    """A value outside a declared bound or of the wrong type: 422, as the earlier API answered.
-
-    The earlier system split bad input by who checked it: its handlers' own checks
-    (ticker format, an empty update) were 400, the declared bounds of a query,
-    path or body field were 422. `validated_or_422` keeps that split.
-    """
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-
-
-def validated_or_422(serializer: Any) -> dict[str, Any]:
-    """The serializer's validated data, or a 422 whose detail names each field and why."""
-    if not serializer.is_valid():
-        raise InvalidInput(serializer.errors)
-    return dict(serializer.validated_data)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
@@ -78,12 +52,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
 
 
 def _summarise(errors: Any) -> str:
-    if isinstance(errors, dict):
-        parts = [f"{field}: {_summarise(value)}" for field, value in errors.items()]
-        return "; ".join(parts)
-    if isinstance(errors, list):
-        return " ".join(_summarise(item) for item in errors)
-    return str(errors)
+    """The `detail` of a field-error answer: each field's messages, fields apart by "; "."""
+    if isinstance(errors, Mapping):
+        return "; ".join(f"{field}: {' '.join(error_messages(value))}" for field, value in errors.items())
+    return " ".join(error_messages(errors))
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -37,7 +37,7 @@ from analysis.api import (
     LatestAnalysisView,
     TickerListView,
 )
-from analysis.views import analysis_page, ticker_page
+from analysis.views import analysis_page, history_page, ticker_page
 from calibration.api import (
     CalibrationSummaryView,
     EvaluationView,
@@ -49,7 +49,6 @@ from calibration.api import (
     TickerCalibrationView,
 )
 from calibration.views import (
-    history_page,
     schedule_delete,
     schedule_disable,
     schedule_enable,

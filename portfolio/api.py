@@ -10,22 +10,22 @@ from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from analysis.tickers import normalise_ticker
+from core.domain_errors import DomainError
+from core.openapi import described_input
 from portfolio.models import PortfolioHolding
 from portfolio.selectors import portfolio_overview, profile_for_reading
 from portfolio.serializers import (
     DeletedHoldingSerializer,
-    HoldingInputSerializer,
     HoldingListSerializer,
     HoldingSerializer,
     PortfolioOverviewSerializer,
     PortfolioSerializer,
-    ProfileInputSerializer,
     ProfileSerializer,
 )
 from portfolio.services import (
@@ -36,6 +36,66 @@ from portfolio.services import (
     update_holding,
     update_profile,
 )
+
+# The request bodies as the schema describes them; `portfolio.validation` checks them.
+PROFILE_BODY = described_input(
+    "ProfileInput",
+    {
+        "name": serializers.CharField(required=False, max_length=100),
+        "base_currency": serializers.CharField(required=False, min_length=3, max_length=3),
+        "max_position_pct": serializers.FloatField(
+            required=False, help_text="Fraction of the portfolio, above 0 and at most 1 (0.10 = 10 %)."
+        ),
+        "max_sector_pct": serializers.FloatField(
+            required=False, help_text="Fraction, above 0 and at most 1."
+        ),
+        "risk_budget_pct": serializers.FloatField(
+            required=False, help_text="Fraction, above 0 and at most 1."
+        ),
+        "max_turnover_pct": serializers.FloatField(
+            required=False, help_text="Fraction, above 0 and at most 1."
+        ),
+        "target_portfolio_beta": serializers.FloatField(required=False, min_value=0, max_value=5),
+        "default_transaction_cost_bps": serializers.FloatField(required=False, min_value=0, max_value=500),
+    },
+    description="PUT /api/portfolio/profile: any subset of these; unknown fields are a 400.",
+)
+
+
+def _holding_body(*, partial: bool) -> serializers.Serializer:
+    return described_input(
+        "HoldingInput",
+        {
+            "ticker": serializers.CharField(help_text="US equity symbol, e.g. AAPL or BRK.B."),
+            "shares": serializers.FloatField(help_text="Shares held, above 0."),
+            "avg_cost": serializers.FloatField(
+                required=False, allow_null=True, help_text="Average cost per share."
+            ),
+            "market_value": serializers.FloatField(
+                required=False,
+                allow_null=True,
+                help_text="Omitted or null: shares × the provider's latest close, else shares × avg_cost.",
+            ),
+            "sector": serializers.CharField(
+                required=False,
+                allow_null=True,
+                help_text="Omitted or null: the provider's sector when it has one.",
+            ),
+            "beta": serializers.FloatField(
+                required=False,
+                allow_null=True,
+                min_value=0,
+                max_value=5,
+                help_text="0..5. Omitted or null: the provider's beta when it has one.",
+            ),
+        },
+        description="POST /api/portfolio/holdings (ticker and shares required); PUT takes any subset.",
+        partial=partial,
+    )
+
+
+HOLDING_BODY = _holding_body(partial=False)
+HOLDING_CHANGES_BODY = _holding_body(partial=True)
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -62,7 +122,7 @@ class ProfileView(APIView):
 
     @extend_schema(
         summary="Change profile fields (PMs and admins); fields left out keep their value",
-        request=ProfileInputSerializer,
+        request=PROFILE_BODY,
         responses=ProfileSerializer,
     )
     def put(self, request: Request) -> Response:
@@ -84,7 +144,7 @@ class HoldingListView(APIView):
         summary="Add a holding (PMs and admins); market value, sector and beta filled in when omitted",
         description="200 with the holding (as the earlier API answered a create); 409 when the ticker "
         "is already held; 422 for a value outside the body's declared bounds.",
-        request=HoldingInputSerializer,
+        request=HOLDING_BODY,
         responses=HoldingSerializer,
     )
     def post(self, request: Request) -> Response:
@@ -99,7 +159,7 @@ class HoldingDetailView(APIView):
 
     @extend_schema(
         summary="Change a holding (PMs and admins); fields left out keep their value",
-        request=HoldingInputSerializer(partial=True),
+        request=HOLDING_CHANGES_BODY,
         responses=HoldingSerializer,
     )
     def put(self, request: Request, holding_id: int) -> Response:
@@ -119,8 +179,4 @@ class OptimizeView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request, ticker: str) -> Response:
-        try:
-            symbol = normalise_ticker(ticker)
-        except InvalidTicker as exc:
-            raise DomainError(str(exc)) from exc
-        return Response(optimize_ticker(symbol))
+        return Response(optimize_ticker(normalise_ticker(ticker)))

@@ -31,17 +31,6 @@ class LatestClose:
     is_demo: bool = False  # from the synthetic demo market: every value priced from it says so
 
 
-@dataclass(frozen=True)
-class Lookup:
-    """What the provider said about a ticker: a close and fundamentals, or why not."""
-
-    close: LatestClose | None
-    sector: str | None
-    beta: float | None
-    provider: str
-    problem: str | None = None
-
-
 def latest_close(ticker: str, *, now: dt.datetime | None = None) -> LatestClose | None:
     """The provider's latest daily close at `now` (point-in-time), or None when it has none."""
     now = now or timezone.now()

@@ -250,14 +250,6 @@ def portfolio_overview() -> PortfolioOverview:
     )
 
 
-def holding_by_id(holding_id: int) -> PortfolioHolding | None:
-    return PortfolioHolding.objects.filter(pk=holding_id).first()
-
-
-def holding_for(ticker: str) -> PortfolioHolding | None:
-    return PortfolioHolding.objects.filter(ticker=ticker).first()
-
-
 def portfolio_snapshot() -> dict:
     """The book as plain data, the shape `portfolio.sizing.build_optimizer_inputs` takes."""
     profile = profile_for_reading()

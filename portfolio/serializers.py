@@ -1,7 +1,7 @@
-"""The portfolio's JSON shapes: profile, holding, overview, and the request bodies (for the schema).
+"""The portfolio's JSON shapes: profile, holding and overview.
 
-Request bodies are validated in `portfolio.services` (one place for the API and the page);
-the input serializers here only describe them in the OpenAPI schema.
+Request bodies are checked by `portfolio.validation` (one place for the API and the page) and
+described to the schema beside their views in `portfolio.api`.
 """
 
 from __future__ import annotations
@@ -110,47 +110,6 @@ class HoldingListSerializer(serializers.Serializer):
 class DeletedHoldingSerializer(serializers.Serializer):
     success = serializers.BooleanField()
     deleted_id = serializers.IntegerField()
-
-
-# --- request bodies (schema only) -----------------------------------------------------------
-
-
-class ProfileInputSerializer(serializers.Serializer):
-    """PUT /api/portfolio/profile: any subset of these; unknown fields are a 400."""
-
-    name = serializers.CharField(required=False, max_length=100)
-    base_currency = serializers.CharField(required=False, min_length=3, max_length=3)
-    max_position_pct = serializers.FloatField(
-        required=False, help_text="Fraction of the portfolio, above 0 and at most 1 (0.10 = 10 %)."
-    )
-    max_sector_pct = serializers.FloatField(required=False, help_text="Fraction, above 0 and at most 1.")
-    risk_budget_pct = serializers.FloatField(required=False, help_text="Fraction, above 0 and at most 1.")
-    max_turnover_pct = serializers.FloatField(required=False, help_text="Fraction, above 0 and at most 1.")
-    target_portfolio_beta = serializers.FloatField(required=False, min_value=0, max_value=5)
-    default_transaction_cost_bps = serializers.FloatField(required=False, min_value=0, max_value=500)
-
-
-class HoldingInputSerializer(serializers.Serializer):
-    """POST /api/portfolio/holdings (ticker and shares required); PUT takes any subset."""
-
-    ticker = serializers.CharField(help_text="US equity symbol, e.g. AAPL or BRK.B.")
-    shares = serializers.FloatField(help_text="Shares held, above 0.")
-    avg_cost = serializers.FloatField(required=False, allow_null=True, help_text="Average cost per share.")
-    market_value = serializers.FloatField(
-        required=False,
-        allow_null=True,
-        help_text="Omitted or null: shares × the provider's latest close, else shares × avg_cost.",
-    )
-    sector = serializers.CharField(
-        required=False, allow_null=True, help_text="Omitted or null: the provider's sector when it has one."
-    )
-    beta = serializers.FloatField(
-        required=False,
-        allow_null=True,
-        min_value=0,
-        max_value=5,
-        help_text="0..5. Omitted or null: the provider's beta when it has one.",
-    )
 
 
 # --- the overview ---------------------------------------------------------------------------

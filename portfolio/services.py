@@ -25,7 +25,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 from portfolio.market_lookup import latest_close, provider_fundamentals, provider_name
 from portfolio.models import FieldSource, MarketValueSource, PortfolioHolding, PortfolioProfile
 from portfolio.sizing import build_optimizer_inputs, optimize_ticker

@@ -6,29 +6,19 @@ its result to each analysis); `optimize_ticker` sizes a ticker from its latest s
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from analysis import contract
 from analysis.selectors import current_latest_for
 from analysis.serializers import AnalysisResponseSerializer
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
+from core.numeric import finite_number
 from portfolio.models import PortfolioProfile
 from portfolio.optimizer import HoldingSnapshot, OptimizerInputs, optimize, portfolio_context
 from portfolio.selectors import portfolio_snapshot
 
 REGIME_FALLBACK = "transition"
-
-
-def _finite(value: Any) -> float | None:
-    if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _dict(value: Any) -> Mapping[str, Any]:
@@ -46,7 +36,7 @@ def _agent(agent_data: Mapping[str, Any] | None, name: str) -> Mapping[str, Any]
 def _first(*candidates: tuple[str, Any]) -> tuple[float | None, str]:
     """The first finite value among (source, value) pairs, with its source; (None, "none")."""
     for source, value in candidates:
-        number = _finite(value)
+        number = finite_number(value, text=True)
         if number is not None:
             return number, source
     return None, "none"
@@ -69,17 +59,19 @@ def _ev_from_scenarios(payload: Mapping[str, Any], recommendation: str) -> float
         for s in _scenario_rows(payload)
         if isinstance(s, Mapping)
     ]
-    if not any(_finite(s.return_pct) is not None for s in scenarios):
+    if not any(finite_number(s.return_pct, text=True) is not None for s in scenarios):
         return None
     card = _dict(payload.get("decision_card"))
     e7 = contract.scenario_expected_return(scenarios)
     d7 = contract.downside_risk_7d(
         scenarios,
-        entry_price=_finite(card.get("reference_price")),
-        stop_loss=_finite(card.get("stop_loss")),
+        entry_price=finite_number(card.get("reference_price"), text=True),
+        stop_loss=finite_number(card.get("stop_loss"), text=True),
         recommendation=recommendation,
     )
-    h7 = contract.fallback_hit_rate(recommendation, _finite(payload.get("confidence")) or 0.0)
+    h7 = contract.fallback_hit_rate(
+        recommendation, finite_number(payload.get("confidence"), text=True) or 0.0
+    )
     return contract.ev_score_7d(e7, d7, h7)
 
 
@@ -145,10 +137,10 @@ def _optimizer_inputs_with_sources(
         [
             HoldingSnapshot(
                 ticker=str(h.get("ticker", "")),
-                market_value=_finite(h.get("market_value")) or 0.0,
-                shares=_finite(h.get("shares")) or 0.0,
+                market_value=finite_number(h.get("market_value"), text=True) or 0.0,
+                shares=finite_number(h.get("shares"), text=True) or 0.0,
                 sector=h.get("sector") or None,
-                beta=_finite(h.get("beta")),
+                beta=finite_number(h.get("beta"), text=True),
             )
             for h in holdings
         ],
@@ -158,7 +150,7 @@ def _optimizer_inputs_with_sources(
     defaults = PortfolioProfile()
 
     def limit(name: str) -> float:
-        value = _finite(profile.get(name))
+        value = finite_number(profile.get(name), text=True)
         return value if value is not None else float(getattr(defaults, name))
 
     inputs = OptimizerInputs(

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 
 FRACTION_FIELDS = ("max_position_pct", "max_sector_pct", "risk_budget_pct", "max_turnover_pct")
 PROFILE_FIELDS = (

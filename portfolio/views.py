@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.roles import can_write
 from analysis.providers import get_provider
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from analysis.tickers import normalise_ticker
+from core.domain_errors import DomainError
 from portfolio.models import FieldSource, MarketValueSource, PortfolioHolding
 from portfolio.selectors import portfolio_overview
 from portfolio.serializers import PortfolioOverviewSerializer
@@ -125,9 +125,8 @@ def portfolio_page(request: HttpRequest) -> HttpResponse:
     try:
         symbol = normalise_ticker(raw)
         optimization = optimize_ticker(symbol)
-    except (InvalidTicker, DomainError) as exc:
-        message = exc.detail if isinstance(exc, DomainError) else str(exc)
-        context = _context(request, optimize_ticker=raw, optimize_error=message)
+    except DomainError as exc:  # an invalid ticker among them
+        context = _context(request, optimize_ticker=raw, optimize_error=exc.detail)
         return render(request, "portfolio/index.html", context, status=400)
     context = _context(request, optimize_ticker=symbol, optimization=_optimization_view(optimization))
     return render(request, "portfolio/index.html", context)

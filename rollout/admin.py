@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from rollout.flags import Flag, environment_default, flag_posture
+from core.flags import Flag, environment_default, flag_posture
 from rollout.models import ApiReadCounter, FeatureFlag
 
 

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pmresearch.errors import validated_or_422
+from core.api_errors import validated_or_422
 from rollout.metrics import DEFAULT_WINDOW_HOURS, MAX_WINDOW_HOURS, MIN_WINDOW_HOURS, rollout_status
 
 

@@ -53,3 +53,40 @@ class ApiReadCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.route} {self.client_kind}: {self.count}"
+
+
+class AnalysisFacts(models.Model):
+    """What the rollout status reads from one analysis's JSON columns, kept beside the row.
+
+    Worked out by `rollout.facts` for the `generation` it read. Database triggers (migration
+    rollout.0004) add one to `generation` whenever the analysis's payload, contract, schema
+    version or id is updated, or the row deleted, by any writer; facts whose
+    `facts_generation` is not the current `generation` (or of another `facts_version`) are
+    stale and worked out again. No foreign key: a raw delete of an analysis must not fail on it.
+    """
+
+    analysis = models.OneToOneField(
+        "analysis.Analysis",
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_constraint=False,
+        related_name="rollout_facts",
+    )
+    generation = models.PositiveIntegerField(default=0)
+    facts_generation = models.PositiveIntegerField(null=True, blank=True)
+    facts_version = models.PositiveSmallIntegerField(null=True, blank=True)
+    contract_present = models.BooleanField(null=True, help_text="signal_contract_v2 is not NULL.")
+    contract_valid = models.BooleanField(null=True, help_text="signal_contract_v2 passes its JSON Schema.")
+    action_parseable = models.BooleanField(
+        null=True, help_text="A v2 analysis's payload carries a parseable portfolio_action_v2."
+    )
+    optimizer_off = models.BooleanField(
+        null=True, help_text="A v2 analysis recorded PORTFOLIO_OPTIMIZER_V2_ENABLED as false."
+    )
+
+    class Meta:
+        db_table = "rollout_analysis_facts"
+        verbose_name_plural = "analysis facts"
+
+    def __str__(self) -> str:
+        return f"facts of analysis {self.analysis_id} (generation {self.generation})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rollout.flags import Flag
+from core.flags import Flag
 from rollout.models import FeatureFlag
 
 

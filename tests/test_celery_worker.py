@@ -54,12 +54,17 @@ def _sender(var_dir: Path) -> Celery:
     if settings.REDIS_URL:
         return Celery(broker=settings.REDIS_URL, backend=settings.REDIS_URL, set_as_current=False)
     queue = str(var_dir / "celery" / "queue")
-    for folder in ("queue", "results"):  # the worker may not have made them yet
+    for folder in ("queue", "results", "control"):  # the worker may not have made them yet
         (var_dir / "celery" / folder).mkdir(parents=True, exist_ok=True)
     return Celery(
         broker="filesystem://",
         backend=f"file://{var_dir / 'celery' / 'results'}",
-        broker_transport_options={"data_folder_in": queue, "data_folder_out": queue},
+        broker_transport_options={
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            # Not kombu's default ./control: nothing of the broker's is written beside the code.
+            "control_folder": str(var_dir / "celery" / "control"),
+        },
         # Not the current app: shared tasks would bind to it for the rest of the session.
         set_as_current=False,
     )

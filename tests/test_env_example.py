@@ -35,7 +35,7 @@ def test_the_example_documents_no_phantom_variable() -> None:
 
 
 def test_nothing_outside_settings_reads_the_environment() -> None:
-    # Flags and configuration come from settings; `rollout.flags` is the only
+    # Flags and configuration come from settings; `core.flags` is the only
     # reader of flag values.
     offenders = []
     for path in REPO.glob("*/**/*.py"):

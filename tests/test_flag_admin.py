@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from rollout.flags import Flag, is_enabled
+from core.flags import Flag, is_enabled
 from rollout.models import FeatureFlag
 from tests.flag_rows import ensure_flag_rows
 

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 
-from rollout.flags import FEATURES, SCHEDULED_OVERRIDE, Flag, RunKind, flag_posture, is_enabled
+from core.flags import FEATURES, SCHEDULED_OVERRIDE, Flag, RunKind, flag_posture, is_enabled
 from rollout.models import FeatureFlag
 from tests.flag_rows import ensure_flag_rows
 

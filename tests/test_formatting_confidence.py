@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pmresearch.formatting import confidence_label
+from core.formatting import confidence_label
 
 
 def test_it_says_not_yet_calibrated_with_no_sample() -> None:

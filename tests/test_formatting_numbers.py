@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.template import Context, Template
 
-from pmresearch.formatting import grouped, pct, signed_pct, usd
+from core.formatting import grouped, pct, signed_pct, usd
 
 
 def test_it_writes_dollars_with_separators() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.template import Context, Template
 
-from pmresearch.formatting import ny_time
+from core.formatting import ny_time
 
 
 @pytest.mark.parametrize(

@@ -10,14 +10,13 @@ a 400; a duplicate name a 409. Every error comes before any stream starts.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -27,22 +26,19 @@ from rest_framework.views import APIView
 from accounts.permissions import DeskWriterPermission
 from analysis.api import AGENTS_PARAM, AS_OF_PARAM
 from analysis.exports.renderers import CsvRenderer, FileExportMixin
-from analysis.models import Analysis, RunKind
-from analysis.serializers import AnalysisResponseSerializer
-from analysis.services import RunContext, prepare_run, run_analysis
-from analysis.streams import EventStreamRenderer
-from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError, InvalidInput, validated_or_422
-from rollout.flags import Flag, is_enabled
+from analysis.streams import EventStreamRenderer, event_stream_response
+from core.api_errors import InvalidInput, validated_or_422
+from core.domain_errors import DomainError
+from core.openapi import described_input
 from watchlists import selectors, services
-from watchlists.bulk_add import add_pasted_tickers, split_paste
+from watchlists.bulk_add import add_pasted_tickers
 from watchlists.exports import opportunities_csv, opportunities_filename
 from watchlists.models import Watchlist
-from watchlists.ranking import rank_opportunities
+from watchlists.ranking import DEFAULT_SORT, SORT_KEYS
+from watchlists.runs import analyze_watchlist
 from watchlists.serializers import (
     DeletedWatchlistSerializer,
     OpportunityListSerializer,
-    OpportunityQuerySerializer,
     RenamedWatchlistSerializer,
     TickerChangeSerializer,
     TickerInputSerializer,
@@ -51,10 +47,33 @@ from watchlists.serializers import (
     WatchlistListSerializer,
     WatchlistSerializer,
 )
-from watchlists.streams import ITEM_FIELDS, watchlist_events
 
 RUN_TICKERS_PARAM = OpenApiParameter(
     "tickers", str, description="Only these tickers of the list, comma separated (resume an interrupted run)"
+)
+# The opportunity filters as the schema describes them; `services.parse_opportunity_filters`
+# checks them.
+OPPORTUNITY_QUERY = described_input(
+    "OpportunityQuery",
+    {
+        "limit": serializers.IntegerField(
+            required=False,
+            min_value=1,
+            max_value=services.OPPORTUNITY_LIMIT_MAX,
+            default=services.OPPORTUNITY_LIMIT_DEFAULT,
+        ),
+        "min_quality": serializers.FloatField(
+            required=False, min_value=0, max_value=100, help_text="Minimum data quality (0-100)."
+        ),
+        "min_ev": serializers.FloatField(required=False, help_text="Minimum 7-day EV score."),
+        "sort": serializers.ChoiceField(
+            choices=list(SORT_KEYS),
+            required=False,
+            default=DEFAULT_SORT,
+            help_text="`ev` (default: EV, then calibrated confidence, then data quality) or "
+            "`expected_net_return` (the call's expected 7-day return net of costs first).",
+        ),
+    },
 )
 TICKER_PATH_PARAM = OpenApiParameter(
     "ticker", str, OpenApiParameter.PATH, description="US equity symbol, e.g. AAPL or BRK.B"
@@ -81,13 +100,6 @@ def _ticker_change(watchlist_id: int, ticker: str, *, changed: bool) -> dict[str
         "changed": changed,
         "watchlist": _watchlist_data(watchlist_id),
     }
-
-
-def _result_item(response: dict[str, Any]) -> dict[str, Any]:
-    """A `result` event's data: the earlier per-ticker keys beside the analyze response."""
-    analysis = response.get("analysis") or {}
-    item = {key: analysis.get(key) for key in ITEM_FIELDS if key in analysis}
-    return {**response, **item, "success": True, "error": None}
 
 
 class WatchlistListView(APIView):
@@ -210,25 +222,6 @@ class WatchlistBadIdView(APIView):
         raise InvalidInput({"watchlist_id": ["A valid integer is required."]})
 
 
-def _subset_to_run(tickers: list[str], raw: str | None) -> list[str]:
-    """The watchlist's tickers, or those of them named in `tickers` (a run resumed after a reload).
-
-    List order is kept, so a resumed run analyses in the order the full run would have.
-    """
-    if raw is None or not raw.strip():
-        return tickers
-    asked = set()
-    for token in split_paste(raw):
-        try:
-            asked.add(normalise_ticker(token))
-        except InvalidTicker as exc:
-            raise DomainError(f"tickers: {exc}") from exc
-    unknown = sorted(asked - set(tickers))
-    if unknown:
-        raise DomainError(f"tickers: not on this watchlist: {', '.join(unknown)}")
-    return [ticker for ticker in tickers if ticker in asked]
-
-
 class WatchlistAnalyzeView(APIView):
     """SSE: `result` (the canonical analysis shape) or `error` per ticker as each finishes, then
     `done`. Errors before the stream (bad input, permissions) are always JSON."""
@@ -255,62 +248,15 @@ class WatchlistAnalyzeView(APIView):
         responses={(200, "text/event-stream"): OpenApiTypes.STR},
     )
     def post(self, request: Request, watchlist_id: int) -> StreamingHttpResponse:
-        watchlist = _watchlist_or_404(watchlist_id)
-        tickers = selectors.tickers_of(watchlist)
-        # Validate before streaming, so bad input is a plain 400.
-        if not tickers:
-            raise DomainError("Watchlist has no tickers")
-        tickers = _subset_to_run(tickers, request.query_params.get("tickers"))
-        options = services.parse_run_options(
-            agents=request.query_params.get("agents"), as_of=request.query_params.get("as_of")
+        params = request.query_params
+        # Checked before streaming, so bad input is a plain 400.
+        events = analyze_watchlist(
+            watchlist=_watchlist_or_404(watchlist_id),
+            only=params.get("tickers"),
+            agents=params.get("agents"),
+            as_of=params.get("as_of"),
         )
-
-        shared: list[RunContext] = []
-        shared_lock = threading.Lock()
-
-        def run(ticker: str) -> Analysis:
-            # Built once, by the first ticker's thread, not here: the stream must start at once.
-            with shared_lock:
-                if not shared:
-                    shared.append(
-                        prepare_run(
-                            as_of=options.as_of,
-                            share_market=True,
-                            engine_processes=settings.WATCHLIST_ENGINE_PROCESSES,
-                            tickers=tickers,
-                        )
-                    )
-            return run_analysis(
-                ticker=ticker,
-                agents=list(options.agents),
-                as_of=options.as_of,
-                run_kind=RunKind.WATCHLIST,
-                context=shared[0],
-            )
-
-        def serialize(analysis: Analysis) -> dict[str, Any]:
-            fresh = Analysis.objects.prefetch_related("agent_results").get(pk=analysis.pk)
-            return _result_item(AnalysisResponseSerializer(fresh).data)
-
-        def rank(results: list[Analysis]) -> list[dict[str, Any]] | None:
-            if not is_enabled(Flag.WATCHLIST_RANKING):
-                return None
-            return rank_opportunities(selectors.rows_for_analyses(a.pk for a in results), limit=None)
-
-        response = StreamingHttpResponse(
-            watchlist_events(
-                watchlist_id=watchlist.pk,
-                tickers=tickers,
-                run=run,
-                serialize=serialize,
-                concurrency=settings.WATCHLIST_CONCURRENCY,
-                rank=rank,
-            ),
-            content_type="text/event-stream",
-        )
-        response["Cache-Control"] = "no-cache"
-        response["X-Accel-Buffering"] = "no"
-        return response
+        return event_stream_response(events)
 
     def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -332,7 +278,7 @@ class WatchlistOpportunitiesView(APIView):
             "ranked: tickers with no analysis are listed in `missing`, those whose latest analysis "
             "is v1 in `unranked`. Filters outside their bounds are a 422."
         ),
-        parameters=[OpportunityQuerySerializer],
+        parameters=[OPPORTUNITY_QUERY],
         responses=OpportunityListSerializer,
     )
     def get(self, request: Request, watchlist_id: int) -> Response:
@@ -348,7 +294,7 @@ class WatchlistOpportunitiesCsvView(FileExportMixin, APIView):
     @extend_schema(
         operation_id="watchlists_opportunities_csv",
         summary="The ranked opportunities as CSV (same filters); cells safe to open in a spreadsheet",
-        parameters=[OpportunityQuerySerializer],
+        parameters=[OPPORTUNITY_QUERY],
         responses={(200, "text/csv"): OpenApiTypes.STR},
     )
     def get(self, request: Request, watchlist_id: int) -> HttpResponse:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 from watchlists import services
 from watchlists.models import Watchlist
 

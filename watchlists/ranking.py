@@ -23,10 +23,10 @@ about does not pass that filter (nothing is known to meet the bar).
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from core.numeric import finite_number
 
 ROW_FIELDS = (
     "ticker",
@@ -53,22 +53,14 @@ SORT_KEYS = {"ev": "ev_score_7d", "expected_net_return": "expected_net_return_pc
 DEFAULT_SORT = "ev"
 
 
-def finite(value: Any) -> float | None:
-    """`value` as a float when it is a finite real number (booleans excluded), else None."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def _descending(value: Any) -> tuple[bool, float]:
     """A sort key part: present values first, highest first; missing ones last."""
-    number = finite(value)
+    number = finite_number(value)
     return (number is None, -number if number is not None else 0.0)
 
 
 def _sort_key(row: Mapping[str, Any], first: str = "ev_score_7d") -> tuple[Any, ...]:
-    analysis_id = finite(row.get("analysis_id"))
+    analysis_id = finite_number(row.get("analysis_id"))
     return (
         *_descending(row.get(first)),
         *_descending(row.get("confidence_calibrated")),
@@ -80,11 +72,11 @@ def _sort_key(row: Mapping[str, Any], first: str = "ev_score_7d") -> tuple[Any, 
 
 def _passes(row: Mapping[str, Any], min_quality: float | None, min_ev: float | None) -> bool:
     if min_quality is not None:
-        quality = finite(row.get("data_quality_score"))
+        quality = finite_number(row.get("data_quality_score"))
         if quality is None or quality < min_quality:
             return False
     if min_ev is not None:
-        ev = finite(row.get("ev_score_7d"))
+        ev = finite_number(row.get("ev_score_7d"))
         if ev is None or ev < min_ev:
             return False
     return True
@@ -109,7 +101,7 @@ def rank_opportunities(
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a whole number of at least 1 (or None), got {limit!r}")
     for name, bound in (("min_quality", min_quality), ("min_ev", min_ev)):
-        if bound is not None and finite(bound) is None:
+        if bound is not None and finite_number(bound) is None:
             raise ValueError(f"{name} must be a finite number (or None), got {bound!r}")
     kept = [row for row in rows if _passes(row, min_quality, min_ev)]
     first = SORT_KEYS[sort]

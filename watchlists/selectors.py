@@ -92,7 +92,9 @@ def _whole(value: Any) -> int | None:
     return None
 
 
-def _number(value: Any) -> float | None:
+def _json_number(value: Any) -> float | None:
+    """A number read from a stored contract or payload exactly as stored (an int stays an int,
+    as the API has always answered it), or None for anything else."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
@@ -135,14 +137,14 @@ def opportunity_row(analysis: Analysis) -> dict[str, Any]:
         "recommendation": analysis.recommendation,
         "ev_score_7d": analysis.ev_score_7d if v2 else None,
         # Beside the contract, at the analysis level (None for analyses made before they existed).
-        "expected_net_return_pct": _number(_mapping(payload.get("expected_net_return_pct")).get("7d")),
+        "expected_net_return_pct": _json_number(_mapping(payload.get("expected_net_return_pct")).get("7d")),
         "expected_return_source": payload.get("expected_return_source")
         if isinstance(payload.get("expected_return_source"), str)
         else None,
         "confidence_calibrated": analysis.confidence_calibrated if v2 else None,
         "calibration_sample_size": _whole(_mapping(contract.get("confidence")).get("sample_size")),
         "data_quality_score": analysis.data_quality_score if v2 else None,
-        "capacity_usd": _number(_mapping(contract.get("liquidity")).get("capacity_usd")),
+        "capacity_usd": _json_number(_mapping(contract.get("liquidity")).get("capacity_usd")),
         "regime_label": analysis.regime_label if v2 else None,
         "recommended_action": _action(optimizer) or _action(payload.get("portfolio_action")),
         "optimizer_action": action if isinstance(action, str) else None,

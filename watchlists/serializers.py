@@ -195,18 +195,3 @@ class OpportunityListSerializer(serializers.Serializer):
         child=serializers.CharField(),
         help_text="Tickers whose latest analysis carries no signal contract (v1), so it is not ranked.",
     )
-
-
-class OpportunityQuerySerializer(serializers.Serializer):
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=20)
-    min_quality = serializers.FloatField(
-        required=False, min_value=0, max_value=100, help_text="Minimum data quality (0-100)."
-    )
-    min_ev = serializers.FloatField(required=False, help_text="Minimum 7-day EV score.")
-    sort = serializers.ChoiceField(
-        choices=["ev", "expected_net_return"],
-        required=False,
-        default="ev",
-        help_text="`ev` (default: EV, then calibrated confidence, then data quality) or "
-        "`expected_net_return` (the call's expected 7-day return net of costs first).",
-    )

@@ -7,7 +7,6 @@ an opportunity filter outside its declared bounds (the earlier API's statuses).
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import unicodedata
 from collections.abc import Mapping
@@ -17,11 +16,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from analysis.agents import resolve_agents
 from analysis.models import Analysis
-from analysis.services import parse_as_of
 from analysis.tickers import InvalidTicker, normalise_ticker
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 from watchlists import selectors
 from watchlists.models import Watchlist, WatchlistTicker
 from watchlists.ranking import DEFAULT_SORT, SORT_KEYS
@@ -57,13 +54,6 @@ def clean_name(raw: object) -> str:
     if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in name):
         raise DomainError("A watchlist name cannot contain control characters or line breaks.")
     return name
-
-
-def clean_ticker(raw: object) -> str:
-    try:
-        return normalise_ticker(raw)
-    except InvalidTicker as exc:
-        raise DomainError(str(exc)) from exc
 
 
 def _name_taken(name: str) -> DomainError:
@@ -134,7 +124,7 @@ def add_ticker(*, watchlist: Watchlist, data: object) -> tuple[str, bool]:
 
     A ticker already on the list is left as it is (False), as the earlier API answered.
     """
-    ticker = clean_ticker(_body(data, '{"ticker": "AAPL"}').get("ticker"))
+    ticker = normalise_ticker(_body(data, '{"ticker": "AAPL"}').get("ticker"))
     if WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
         return ticker, False
     _refuse_unknown_to_price_source(ticker)
@@ -155,10 +145,10 @@ def remove_ticker(*, watchlist: Watchlist, raw_ticker: str) -> str:
     """
     try:
         ticker = normalise_ticker(raw_ticker)
-    except InvalidTicker as exc:
+    except InvalidTicker:
         ticker = str(raw_ticker).strip().upper()
         if not WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).exists():
-            raise DomainError(str(exc)) from exc
+            raise
     with transaction.atomic():
         deleted, _ = WatchlistTicker.objects.filter(watchlist=watchlist, ticker=ticker).delete()
         if not deleted:
@@ -168,28 +158,8 @@ def remove_ticker(*, watchlist: Watchlist, raw_ticker: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Analysing and ranking
+# Ranking
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    agents: tuple[str, ...]
-    as_of: dt.datetime
-
-
-def parse_run_options(*, agents: str | None, as_of: str | None) -> RunOptions:
-    """The `agents` and `as_of` of a watchlist run, validated as for a single-ticker analysis.
-
-    `as_of` is fixed once for the whole run (now, when not given), so every ticker is
-    analysed as of the same moment.
-    """
-    names = agents.split(",") if isinstance(agents, str) else agents
-    try:
-        resolved = resolve_agents(names)
-    except ValueError as exc:
-        raise DomainError(str(exc)) from exc
-    return RunOptions(agents=resolved, as_of=parse_as_of(as_of))
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,11 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
+from analysis.models import Analysis
+from analysis.serializers import AnalysisResponseSerializer
 from analysis.streams import in_worker_thread, sse_event
-from pmresearch.errors import INTERNAL_ERROR_DETAIL, DomainError
+from core.api_errors import INTERNAL_ERROR_DETAIL
+from core.domain_errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +49,15 @@ ITEM_FIELDS = (
     "duration_seconds",
     "error",
 )
+
+
+def analysis_item(analysis: Analysis) -> dict[str, Any]:
+    """A `result` event's data: the earlier per-ticker keys beside the analyze response."""
+    fresh = Analysis.objects.prefetch_related("agent_results").get(pk=analysis.pk)
+    response = AnalysisResponseSerializer(fresh).data
+    shape = response.get("analysis") or {}
+    item = {key: shape.get(key) for key in ITEM_FIELDS if key in shape}
+    return {**response, **item, "success": True, "error": None}
 
 
 def error_item(ticker: str, message: str, duration_seconds: float) -> dict[str, Any]:

@@ -19,19 +19,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts.roles import can_write
 from analysis.agents import AGENT_NAMES
-from pmresearch.errors import DomainError
-from pmresearch.formatting import ny_time
-from rollout.flags import Flag, is_enabled
+from core.domain_errors import DomainError
+from core.flags import Flag, is_enabled
+from core.formatting import ny_time
 from watchlists import selectors, services
 from watchlists.bulk_add import add_pasted_tickers, split_paste
-from watchlists.models import Watchlist, WatchlistTicker
-from watchlists.ranking import rank_opportunities
+from watchlists.models import Watchlist
 from watchlists.serializers import WatchlistSerializer
 
 FILTER_NAMES = ("min_quality", "min_ev")
@@ -48,21 +46,10 @@ def _watchlist_or_404(watchlist_id: int) -> Watchlist:
     return watchlist
 
 
-def _ranking(watchlist: Watchlist, params: dict[str, str]) -> dict[str, Any]:
-    """What `GET /api/watchlists/{id}/opportunities` answers for these filters."""
-    filters = services.parse_opportunity_filters(params)
-    rows, missing, unranked = selectors.latest_rows(selectors.tickers_of(watchlist))
-    # The page ranks by what the call is expected to earn net of costs (the API's default stays EV).
-    ranked = rank_opportunities(
-        rows, min_quality=filters.min_quality, min_ev=filters.min_ev, limit=filters.limit, sort=PAGE_SORT
-    )
-    return {
-        "generated_at": timezone.now(),
-        "opportunities": ranked,
-        "total_count": len(ranked),
-        "missing": missing,
-        "unranked": unranked,
-    }
+def _ranking(watchlist: Watchlist, filters: dict[str, str]) -> dict[str, Any]:
+    """What `GET /api/watchlists/{id}/opportunities` answers for these filters, ranked as the page
+    ranks: by what the call is expected to earn net of costs (the API's default stays EV)."""
+    return services.opportunities_report(watchlist=watchlist, params={**filters, "sort": PAGE_SORT})
 
 
 # ---- Presentation ----------------------------------------------------------------------------
@@ -230,8 +217,6 @@ def watchlist_ticker_remove(request: HttpRequest, watchlist_id: int, ticker: str
         removed = services.remove_ticker(watchlist=watchlist, raw_ticker=ticker)
     except DomainError as exc:
         return _detail_error(request, watchlist, exc.detail, exc.status_code)
-    except WatchlistTicker.DoesNotExist as exc:
-        return _detail_error(request, watchlist, str(exc), 404)
     messages.success(request, f"{removed} removed from {watchlist.name}.")
     return redirect("watchlist-detail", watchlist_id=watchlist_id)
 

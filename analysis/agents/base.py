@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from analysis.market_data import MarketDataProvider, PriceSeries
+from core.numeric import finite_number
 
 
 class Direction(StrEnum):
@@ -44,16 +45,6 @@ class AgentOutput:
     error: str | None = None
     duration_seconds: float = 0.0
 
-    def to_record(self) -> dict[str, Any]:
-        """The legacy `agent_results` shape clients read."""
-        return {
-            "success": self.success,
-            "agent_type": self.agent_type,
-            "data": self.data,
-            "error": self.error,
-            "duration_seconds": round(self.duration_seconds, 6),
-        }
-
 
 def failed_output(agent_type: str, error: str, *, source: str = "none") -> AgentOutput:
     return AgentOutput(
@@ -73,10 +64,6 @@ def hours_between(earlier: dt.datetime, later: dt.datetime) -> float:
 
 
 def finite(value: float | None, digits: int = 4) -> float | None:
-    """A JSON-safe rounded float, or None for missing / NaN / infinite values."""
-    if value is None:
-        return None
-    value = float(value)
-    if value != value or value in (float("inf"), float("-inf")):
-        return None
-    return round(value, digits)
+    """A JSON-safe float rounded to `digits`, or None for missing / NaN / infinite values."""
+    number = finite_number(value)
+    return None if number is None else round(number, digits)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from analysis.agents.base import AgentContext, AgentOutput, Direction, NoData, finite, hours_between
 from analysis.market_data import OptionsSummary, UnusualOptionActivity, session_close
 
@@ -65,7 +67,7 @@ def run(ctx: AgentContext) -> AgentOutput:
     summary_text = describe(
         shown_ratio, finite(summary.max_pain, 2), len(summary.unusual), reading, summary.source
     )
-    data = {
+    data: dict[str, Any] = {
         "put_call_ratio": shown_ratio,
         "put_call_oi_ratio": finite(oi_ratio, 3),
         "call_volume": summary.call_volume,

@@ -12,7 +12,7 @@ from typing import Any
 
 from analysis.contract.calibration import calibrate_confidence, hit_rate
 from analysis.contract.inputs import ContractInputs, EvidenceItem, ReliabilityEvidence
-from analysis.contract.numeric import _finite, _round, _unit
+from analysis.contract.numeric import rounded, unit_interval
 from analysis.contract.returns import (
     downside_risk_7d,
     downside_risks,
@@ -36,6 +36,7 @@ from analysis.contract.vocabulary import (
     normalise_direction,
     normalise_recommendation,
 )
+from core.numeric import finite_number
 
 RATIONALE_MAX_CHARS = 400
 
@@ -59,9 +60,9 @@ def _json_clean(value: Any, depth: int = 0) -> Any:
     if hasattr(value, "tolist"):  # numpy scalars and arrays
         return _json_clean(value.tolist(), depth + 1)
     if isinstance(value, float):
-        return _round(value)
-    number = _finite(value)
-    return _round(number) if number is not None else str(value)
+        return rounded(value)
+    number = finite_number(value)
+    return rounded(number) if number is not None else str(value)
 
 
 def truncate_rationale(text: str | None, limit: int = RATIONALE_MAX_CHARS) -> str:
@@ -92,12 +93,12 @@ def _evidence_dict(item: EvidenceItem) -> dict[str, Any]:
     factor = str(item.factor or "").strip()
     if not factor:
         raise ValueError("evidence factor must be a non-empty string")
-    freshness = _finite(item.freshness_hours)
+    freshness = finite_number(item.freshness_hours)
     return {
         "factor": factor,
         "direction": normalise_direction(item.direction),
-        "strength": _round(_unit(item.strength)),
-        "freshness_hours": _round(max(0.0, freshness)) if freshness is not None else None,
+        "strength": rounded(unit_interval(item.strength)),
+        "freshness_hours": rounded(max(0.0, freshness)) if freshness is not None else None,
         "source": str(item.source or ""),
     }
 
@@ -120,13 +121,13 @@ def build_signal_contract_v2(inputs: ContractInputs) -> dict[str, Any]:
         raise ValueError(
             f"regime_label must be one of {', '.join(REGIME_LABELS)}, got {inputs.regime_label!r}"
         )
-    raw_confidence = _unit(inputs.raw_confidence)
+    raw_confidence = unit_interval(inputs.raw_confidence)
 
     scenarios = tuple(inputs.scenarios)
-    e7 = _finite(inputs.expected_return_7d_pct)
+    e7 = finite_number(inputs.expected_return_7d_pct)
     if e7 is None:
         e7 = scenario_expected_return(scenarios)
-    d7 = _finite(inputs.downside_risk_7d_pct)
+    d7 = finite_number(inputs.downside_risk_7d_pct)
     if d7 is None or d7 < 0.0:
         d7 = downside_risk_7d(
             scenarios,
@@ -143,54 +144,54 @@ def build_signal_contract_v2(inputs: ContractInputs) -> dict[str, Any]:
     h7 = hit_rates["7d"]
     calibrated = calibrate_confidence(raw_confidence, _reliability_for(inputs.reliability, 7))
 
-    zone_low, zone_high = (_finite(value) for value in inputs.entry_zone)
+    zone_low, zone_high = (finite_number(value) for value in inputs.entry_zone)
     if zone_low is not None and zone_high is not None and zone_low > zone_high:
         zone_low, zone_high = zone_high, zone_low
 
-    adv = _finite(inputs.avg_dollar_volume_20d)
+    adv = finite_number(inputs.avg_dollar_volume_20d)
     detail = _json_clean(dict(inputs.regime_detail)) if inputs.regime_detail is not None else None
 
     return {
         "schema_version": SCHEMA_VERSION,
         "instrument_type": INSTRUMENT_TYPE,
         "recommendation": recommendation,
-        "expected_return_pct": {key: _round(value) for key, value in returns.items()},
-        "downside_risk_pct": {key: _round(value) for key, value in risks.items()},
-        "hit_rate": {key: _round(value) for key, value in hit_rates.items()},
-        "ev_score_7d": _round(ev_score_7d(e7, d7, h7)),
+        "expected_return_pct": {key: rounded(value) for key, value in returns.items()},
+        "downside_risk_pct": {key: rounded(value) for key, value in risks.items()},
+        "hit_rate": {key: rounded(value) for key, value in hit_rates.items()},
+        "ev_score_7d": rounded(ev_score_7d(e7, d7, h7)),
         "confidence": {
-            "raw": _round(raw_confidence),
-            "calibrated": _round(calibrated.value),
-            "uncertainty_band_pct": _round(calibrated.band_pct),
+            "raw": rounded(raw_confidence),
+            "calibrated": rounded(calibrated.value),
+            "uncertainty_band_pct": rounded(calibrated.band_pct),
             "sample_size": int(calibrated.sample_size),
             "source": calibrated.source,
         },
         "risk": {
-            "risk_reward_ratio_7d": _round(risk_reward_ratio_7d(e7, d7)),
-            "max_drawdown_est_pct_7d": _round(d7),
-            "data_quality_score": _round(
+            "risk_reward_ratio_7d": rounded(risk_reward_ratio_7d(e7, d7)),
+            "max_drawdown_est_pct_7d": rounded(d7),
+            "data_quality_score": rounded(
                 data_quality_score(
                     inputs.agent_success_rate, inputs.newest_news_age_hours, inputs.fallback_share
                 )
             ),
-            "conflict_score": _round(conflict_score(inputs.bullish_count, inputs.bearish_count)),
+            "conflict_score": rounded(conflict_score(inputs.bullish_count, inputs.bearish_count)),
             "regime_label": regime_label,
             "regime_detail": detail,
         },
         "liquidity": {
-            "avg_dollar_volume_20d": _round(adv) if adv is not None and adv >= 0.0 else None,
-            "est_spread_bps": _round(estimated_spread_bps(inputs.volatility_3m_pct)),
-            "capacity_usd": _round(capacity_usd(adv)),
+            "avg_dollar_volume_20d": rounded(adv) if adv is not None and adv >= 0.0 else None,
+            "est_spread_bps": rounded(estimated_spread_bps(inputs.volatility_3m_pct)),
+            "capacity_usd": rounded(capacity_usd(adv)),
         },
         "execution_plan": {
             "entry_zone": {
-                "low": _round(zone_low),
-                "high": _round(zone_high),
+                "low": rounded(zone_low),
+                "high": rounded(zone_high),
                 # The earlier plan's reference price: the entry the zone is built around.
-                "reference": _round(_finite(inputs.entry_price)),
+                "reference": rounded(finite_number(inputs.entry_price)),
             },
-            "stop_loss": _round(inputs.stop_loss),
-            "targets": [r for r in (_round(t) for t in inputs.targets) if r is not None],
+            "stop_loss": rounded(inputs.stop_loss),
+            "targets": [r for r in (rounded(t) for t in inputs.targets) if r is not None],
             "invalidation_conditions": [str(c) for c in inputs.invalidation_conditions],
             "max_holding_days": max(0, int(inputs.max_holding_days)),
         },

@@ -15,8 +15,9 @@ from typing import Any
 
 from analysis.contract import curve
 from analysis.contract.inputs import ReliabilityEvidence
-from analysis.contract.numeric import _clamp, _finite, _unit
+from analysis.contract.numeric import clamp, unit_interval
 from analysis.contract.vocabulary import normalise_recommendation
+from core.numeric import finite_number
 
 #: A reliability bin is trusted from this many samples on.
 MIN_BIN_SAMPLES = 30
@@ -50,17 +51,17 @@ def fallback_hit_rate(recommendation: str, confidence: float) -> float:
     BUY / SELL: ``clamp(0.45 + 0.45·c, 0.35, 0.90)``; HOLD: ``clamp(0.40 + 0.30·c, 0.35, 0.75)``,
     with ``c`` the raw confidence clamped to ``[0, 1]``.
     """
-    c = _unit(confidence)
+    c = unit_interval(confidence)
     if normalise_recommendation(recommendation) == "HOLD":
-        return _clamp(0.40 + 0.30 * c, 0.35, 0.75)
-    return _clamp(0.45 + 0.45 * c, 0.35, 0.90)
+        return clamp(0.40 + 0.30 * c, 0.35, 0.75)
+    return clamp(0.45 + 0.45 * c, 0.35, 0.90)
 
 
 def _trusted(evidence: ReliabilityEvidence | None) -> bool:
     return (
         evidence is not None
-        and _finite(evidence.hit_rate) is not None
-        and _finite(evidence.sample_size) is not None
+        and finite_number(evidence.hit_rate) is not None
+        and finite_number(evidence.sample_size) is not None
         and evidence.sample_size >= MIN_BIN_SAMPLES
     )
 
@@ -70,13 +71,13 @@ def hit_rate(recommendation: str, confidence: float, evidence: ReliabilityEviden
     ``[0, 1]``) when it has at least 30 samples, otherwise :func:`fallback_hit_rate`.
     """
     if evidence is not None and _trusted(evidence):
-        return _unit(evidence.hit_rate)
+        return unit_interval(evidence.hit_rate)
     return fallback_hit_rate(recommendation, confidence)
 
 
 def _is_count(value: Any) -> bool:
     """True for a whole number (an int, or an integral finite float); bools excluded."""
-    number = _finite(value)
+    number = finite_number(value)
     return number is not None and number.is_integer()
 
 
@@ -107,13 +108,13 @@ def shrunk_confidence(
         raise ValueError(f"bin_samples must be a non-negative integer (got {bin_samples!r})")
     if not _is_count(min_samples) or min_samples <= 0:
         raise ValueError(f"min_samples must be a positive integer (got {min_samples!r})")
-    base = _finite(base_rate)
+    base = finite_number(base_rate)
     if base is None or not 0.0 <= base <= 1.0:
         raise ValueError(f"base_rate must be a fraction in [0, 1] (got {base_rate!r})")
     n = int(bin_samples)
     if n == 0:
         return base
-    rate = _finite(bin_hit_rate)
+    rate = finite_number(bin_hit_rate)
     if rate is None or not 0.0 <= rate <= 1.0:
         raise ValueError(
             f"bin_hit_rate must be a fraction in [0, 1] when bin_samples > 0 (got {bin_hit_rate!r})"
@@ -131,15 +132,15 @@ def _posterior_from_evidence(evidence: ReliabilityEvidence) -> float | None:
     given), shrunk toward 0.5 with strength ``K`` (``analysis.contract.curve``); then
     ``(rate·n + K·p)/(n + K)``. None when neither the bin nor the base holds a call.
     """
-    rate = _finite(evidence.hit_rate)
-    n = max(0, int(_finite(evidence.sample_size) or 0)) if rate is not None else 0
-    hits = _unit(rate) * n
-    base = _finite(evidence.base_rate)
-    total = max(0, int(_finite(evidence.base_sample_size) or 0)) if base is not None else 0
+    rate = finite_number(evidence.hit_rate)
+    n = max(0, int(finite_number(evidence.sample_size) or 0)) if rate is not None else 0
+    hits = unit_interval(rate) * n
+    base = finite_number(evidence.base_rate)
+    total = max(0, int(finite_number(evidence.base_sample_size) or 0)) if base is not None else 0
     outside = max(total - n, 0)
     if n == 0 and outside == 0:
         return None
-    outside_hits = min(max(_unit(base) * total - hits, 0.0), float(outside)) if outside else 0.0
+    outside_hits = min(max(unit_interval(base) * total - hits, 0.0), float(outside)) if outside else 0.0
     prior = curve.posterior_mean(outside_hits, outside, curve.NEUTRAL_PRIOR)
     return curve.posterior_mean(hits, n, prior)
 
@@ -160,16 +161,16 @@ def calibrate_confidence(raw: float, bin: ReliabilityEvidence | None) -> Calibra
     bin, a non-finite base rate as no base rate.
     """
     samples = 0
-    if bin is not None and _finite(bin.sample_size) is not None:
+    if bin is not None and finite_number(bin.sample_size) is not None:
         samples = max(0, int(bin.sample_size))
     value = None
     if bin is not None:
-        value = _finite(bin.curve_rate)
+        value = finite_number(bin.curve_rate)
         if value is None:
             value = _posterior_from_evidence(bin)
     if value is None:
-        return CalibratedConfidence(_unit(raw), RAW_BAND_PCT, samples, "raw")
+        return CalibratedConfidence(unit_interval(raw), RAW_BAND_PCT, samples, "raw")
     if samples >= MIN_BIN_SAMPLES:
         band = 5.0 if samples >= 200 else 8.0 if samples >= 100 else 12.0
-        return CalibratedConfidence(_unit(value), band, samples, "reliability_bin")
-    return CalibratedConfidence(_unit(value), SHRUNK_BAND_PCT, samples, "shrunk")
+        return CalibratedConfidence(unit_interval(value), band, samples, "reliability_bin")
+    return CalibratedConfidence(unit_interval(value), SHRUNK_BAND_PCT, samples, "shrunk")

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from analysis.contract.inputs import Scenario
-from analysis.contract.numeric import _clamp, _finite, _unit
+from analysis.contract.numeric import clamp, unit_interval
 from analysis.contract.vocabulary import normalise_recommendation
+from core.numeric import finite_number
 
 #: E30 is clamped to ±60 percent.
 E30_LIMIT_PCT = 60.0
@@ -20,7 +21,7 @@ MIN_RISK_DENOMINATOR_PCT = 0.1
 
 def _usable_scenarios(scenarios: Iterable[Scenario]) -> list[Scenario]:
     """Scenarios with a finite return (others are dropped)."""
-    return [s for s in scenarios if _finite(s.return_pct) is not None]
+    return [s for s in scenarios if finite_number(s.return_pct) is not None]
 
 
 def normalised_probabilities(scenarios: Iterable[Scenario]) -> list[float]:
@@ -31,7 +32,7 @@ def normalised_probabilities(scenarios: Iterable[Scenario]) -> list[float]:
     one is likelier). Scenarios with a non-finite return are dropped first. Empty → ``[]``.
     """
     usable = _usable_scenarios(scenarios)
-    clamped = [_unit(s.probability) for s in usable]
+    clamped = [unit_interval(s.probability) for s in usable]
     total = sum(clamped)
     if not clamped:
         return []
@@ -54,7 +55,7 @@ def expected_returns(e7: float) -> dict[str, float]:
     return {
         "1d": e7 / 7.0,
         "7d": e7,
-        "30d": _clamp(e7 * 30.0 / 7.0, -E30_LIMIT_PCT, E30_LIMIT_PCT),
+        "30d": clamp(e7 * 30.0 / 7.0, -E30_LIMIT_PCT, E30_LIMIT_PCT),
     }
 
 
@@ -80,8 +81,8 @@ def stop_distance_pct(entry_price: float | None, stop_loss: float | None, recomm
     downside). SELL (stop above entry): ``|entry − stop|/entry·100``. 0 when the stop or a
     positive entry price is missing.
     """
-    entry = _finite(entry_price)
-    stop = _finite(stop_loss)
+    entry = finite_number(entry_price)
+    stop = finite_number(stop_loss)
     if entry is None or stop is None or entry <= 0.0:
         return 0.0
     if normalise_recommendation(recommendation) == "SELL":

@@ -16,7 +16,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from analysis.contract.numeric import _clamp, _finite
+from analysis.contract.numeric import clamp
 from analysis.contract.returns import E30_LIMIT_PCT, ev_score_7d, risk_reward_ratio_7d
 from analysis.contract.vocabulary import (
     ELLIPSIS,
@@ -25,6 +25,7 @@ from analysis.contract.vocabulary import (
     RECOMMENDATIONS,
     SCHEMA_VERSION,
 )
+from core.numeric import finite_number
 
 SCHEMA_ID = "https://pmresearch.invalid/schemas/signal_contract_v2.schema.json"
 SCHEMA_RESOURCE = "schemas/signal_contract_v2.schema.json"
@@ -35,7 +36,8 @@ _SCHEMA_PACKAGE = "analysis"
 @functools.cache
 def _schema() -> dict[str, Any]:
     text = resources.files(_SCHEMA_PACKAGE).joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
-    return json.loads(text)
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def load_contract_schema() -> dict[str, Any]:
@@ -98,7 +100,7 @@ def _num(container: Any, *path: Any) -> float | None:
     value = _get(container, *path)
     if value is _MISSING or isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return _finite(value)
+    return finite_number(value)
 
 
 def _non_finite_paths(node: Any, path: tuple[Any, ...], out: list[tuple[str, float]], depth: int = 0) -> None:
@@ -170,7 +172,7 @@ def _rule_problems(
     if e7 is not None and e1 is not None and not _close(e1, e7 / 7.0):
         problems.append(("expected_return_pct.1d", f"must equal 7d/7 = {e7 / 7.0:.4f} (got {e1})"))
     if e7 is not None and e30 is not None:
-        expected = _clamp(e7 * 30.0 / 7.0, -E30_LIMIT_PCT, E30_LIMIT_PCT)
+        expected = clamp(e7 * 30.0 / 7.0, -E30_LIMIT_PCT, E30_LIMIT_PCT)
         if not _close(e30, expected):
             problems.append(
                 (

@@ -24,65 +24,19 @@ Modules, each depending only on those above it:
 * ``pdf_layout``: the page, headings, paragraphs, bullets and tables;
 * ``pdf_export``: :func:`analysis_pdf`, the report's sections.
 
-Callers import from ``analysis.exports``, which re-exports every public name below.
+Callers import from ``analysis.exports`` what they use (below); the rest stays in its module.
 """
 
 from __future__ import annotations
 
-from analysis.exports.csv_export import (
-    AGENT_CSV_HEADER,
-    ANALYSIS_CSV_HEADER,
-    FORMULA_TRIGGERS,
-    HISTORY_COLUMNS,
-    SENTIMENT_CSV_HEADER,
-    analysis_csv,
-    history_csv,
-    safe_cell,
-)
-from analysis.exports.filenames import (
-    EXPORT_EXTENSIONS,
-    export_filename,
-)
-from analysis.exports.pdf_export import (
-    DEMO_FILL,
-    FOOTER_NOTICE,
-    HORIZON_ORDER,
-    MAX_AGENTS,
-    MAX_SCENARIOS,
-    RATIONALE_LIMIT,
-    analysis_pdf,
-)
-from analysis.exports.pdf_formatting import (
-    LATIN1_REPLACEMENTS,
-    NA,
-    pdf_text,
-)
-from analysis.exports.pdf_layout import (
-    BODY_SIZE,
-    HEADING_FILL,
-    ITEM_LIMIT,
-    MAX_LIST_ITEMS,
-)
+from analysis.exports.csv_export import HISTORY_COLUMNS, analysis_csv, history_csv, safe_cell
+from analysis.exports.filenames import export_filename
+from analysis.exports.pdf_export import FOOTER_NOTICE, analysis_pdf
+from analysis.exports.pdf_formatting import pdf_text
 
 __all__ = [
-    "AGENT_CSV_HEADER",
-    "ANALYSIS_CSV_HEADER",
-    "BODY_SIZE",
-    "DEMO_FILL",
-    "EXPORT_EXTENSIONS",
     "FOOTER_NOTICE",
-    "FORMULA_TRIGGERS",
-    "HEADING_FILL",
     "HISTORY_COLUMNS",
-    "HORIZON_ORDER",
-    "ITEM_LIMIT",
-    "LATIN1_REPLACEMENTS",
-    "MAX_AGENTS",
-    "MAX_LIST_ITEMS",
-    "MAX_SCENARIOS",
-    "NA",
-    "RATIONALE_LIMIT",
-    "SENTIMENT_CSV_HEADER",
     "analysis_csv",
     "analysis_pdf",
     "export_filename",

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from analysis.exports.payload import _is_number, _mapping
+from analysis.exports.payload import as_mapping, is_number
 
 HISTORY_COLUMNS = (
     "id",
@@ -80,7 +80,7 @@ def safe_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if _is_number(value):
+    if is_number(value):
         return _number_text(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -88,8 +88,8 @@ def safe_cell(value: Any) -> str:
 
 
 def _history_values(row: Mapping[str, Any]) -> list[Any]:
-    card = _mapping(row.get("decision_card"))
-    zone = _mapping(card.get("entry_zone"))
+    card = as_mapping(row.get("decision_card"))
+    zone = as_mapping(card.get("entry_zone"))
     change = row.get("change_summary")
     if isinstance(change, Mapping):
         change = change.get("summary")
@@ -114,7 +114,7 @@ def history_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HISTORY_COLUMNS)
     for row in rows:
-        writer.writerow([safe_cell(value) for value in _history_values(_mapping(row))])
+        writer.writerow([safe_cell(value) for value in _history_values(as_mapping(row))])
     return buffer.getvalue()
 
 
@@ -140,7 +140,7 @@ def analysis_csv(report: Mapping[str, Any]) -> str:
     the analysis has sentiment factors, a blank row and ``Sentiment Factor,Score,Weight,Contribution``
     rows. Lines end in CRLF; every cell goes through :func:`safe_cell`.
     """
-    report = _mapping(report)
+    report = as_mapping(report)
     summary = (
         ("Ticker", report.get("ticker")),
         ("Timestamp", report.get("timestamp")),
@@ -161,23 +161,23 @@ def analysis_csv(report: Mapping[str, Any]) -> str:
     writer.writerow([])
     writer.writerow(AGENT_CSV_HEADER)
     for agent in report.get("agents") or []:
-        agent = _mapping(agent)
+        agent = as_mapping(agent)
         success = agent.get("success")
         writer.writerow(
             [
                 safe_cell(agent.get("agent_type")),
                 "" if success is None else ("1" if success else "0"),
                 safe_cell(agent.get("duration_seconds")),
-                safe_cell(_mapping(agent.get("data")).get("data_source")),
+                safe_cell(as_mapping(agent.get("data")).get("data_source")),
                 safe_cell(agent.get("error")),
             ]
         )
-    factors = _mapping(report.get("sentiment_factors"))
+    factors = as_mapping(report.get("sentiment_factors"))
     if factors:
         writer.writerow([])
         writer.writerow(SENTIMENT_CSV_HEADER)
         for name, factor in factors.items():
-            factor = _mapping(factor)
+            factor = as_mapping(factor)
             writer.writerow(
                 [safe_cell(name)]
                 + [safe_cell(factor.get(key)) for key in ("score", "weight", "contribution")]

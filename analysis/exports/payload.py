@@ -6,38 +6,24 @@ empty mapping or list, None, or False instead of raising.
 
 from __future__ import annotations
 
-import math
 import numbers
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     return isinstance(value, numbers.Real | Decimal) and not isinstance(value, bool)
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def as_mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _finite(value: Any) -> float | None:
-    if _is_number(value):
-        number = float(value)
-    elif isinstance(value, str):
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-    else:
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _list(value: Any) -> list[Any]:
+def as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list | tuple) else []
 
 
-def _first(*values: Any) -> Any:
+def first_present(*values: Any) -> Any:
     """The first value that is not None."""
     return next((value for value in values if value is not None), None)

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Any
 
-from analysis.exports.payload import _finite
+from core.numeric import finite_number
 
 LATIN1_REPLACEMENTS = {
     "\u2010": "-",  # hyphen
@@ -106,26 +106,26 @@ def pdf_text(value: Any, *, keep_newlines: bool = False, limit: int | None = Non
 NA = "n/a"
 
 
-def _fmt(value: Any, spec: str, suffix: str = "") -> str:
-    number = _finite(value)
+def formatted(value: Any, spec: str, suffix: str = "") -> str:
+    number = finite_number(value, text=True)
     return NA if number is None else f"{number:{spec}}{suffix}"
 
 
-def _fraction_pct(value: Any) -> str:
+def fraction_pct(value: Any) -> str:
     """A 0-1 fraction as a percentage (a value above 1 is taken as already in percent)."""
-    number = _finite(value)
+    number = finite_number(value, text=True)
     if number is None:
         return NA
     return f"{number * 100 if abs(number) <= 1 else number:.0f}%"
 
 
-def _label(value: Any) -> str:
+def label_text(value: Any) -> str:
     """``MEDIUM_TERM`` -> ``Medium term``; None -> n/a."""
     text = pdf_text(value, limit=60).replace("_", " ").strip()
     return text[:1].upper() + text[1:].lower() if text else NA
 
 
-def _when(value: Any) -> str:
+def when_text(value: Any) -> str:
     """An ISO timestamp (or datetime) as ``2026-11-24 21:00 UTC``; other text as it is."""
     moment = value
     if isinstance(value, str):

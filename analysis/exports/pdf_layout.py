@@ -20,7 +20,7 @@ ROW_FILL = (255, 255, 255)
 BODY_SIZE = 9
 
 
-class _ReportPDF(FPDF):
+class ReportPDF(FPDF):
     def __init__(self, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.footer_text = footer_text
@@ -34,7 +34,7 @@ class _ReportPDF(FPDF):
         self.set_text_color(0, 0, 0)
 
 
-def _heading(pdf: FPDF, title: str) -> None:
+def heading(pdf: FPDF, title: str) -> None:
     if pdf.will_page_break(22):
         pdf.add_page()
     pdf.ln(2.5)
@@ -46,16 +46,16 @@ def _heading(pdf: FPDF, title: str) -> None:
     pdf.set_font("Helvetica", "", BODY_SIZE)
 
 
-def _paragraph(pdf: FPDF, text: str) -> None:
+def paragraph(pdf: FPDF, text: str) -> None:
     pdf.set_font("Helvetica", "", BODY_SIZE)
     pdf.multi_cell(0, 4.4, text, new_x="LMARGIN", new_y="NEXT")
 
 
-def _bullets(pdf: FPDF, items: list[Any], empty: str) -> None:
+def bullets(pdf: FPDF, items: list[Any], empty: str) -> None:
     texts = [pdf_text(item, limit=ITEM_LIMIT) for item in items if item is not None]
     texts = [text for text in texts if text.strip()]
     if not texts:
-        _paragraph(pdf, empty)
+        paragraph(pdf, empty)
         return
     shown = texts[:MAX_LIST_ITEMS]
     for text in shown:
@@ -63,10 +63,10 @@ def _bullets(pdf: FPDF, items: list[Any], empty: str) -> None:
         pdf.cell(4, 4.4, "-")
         pdf.multi_cell(0, 4.4, text, new_x="LMARGIN", new_y="NEXT")
     if len(texts) > len(shown):
-        _paragraph(pdf, f"... and {len(texts) - len(shown)} more")
+        paragraph(pdf, f"... and {len(texts) - len(shown)} more")
 
 
-def _table(pdf: FPDF, rows: list[list[str]], widths: tuple[float, ...], align: tuple[str, ...]) -> None:
+def rows_table(pdf: FPDF, rows: list[list[str]], widths: tuple[float, ...], align: tuple[str, ...]) -> None:
     """A table whose first row is the headings; a new page first when not even its headings and
     three rows would fit (headings repeat when a longer table breaks).
     """

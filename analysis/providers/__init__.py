@@ -20,7 +20,7 @@ from django.core.exceptions import ImproperlyConfigured
 from analysis.market_data import MarketDataProvider
 from analysis.providers.csv import CsvProvider
 from analysis.providers.demo import DemoProvider
-from analysis.providers.symbols import INDEX_TICKER, normalize_ticker
+from analysis.providers.symbols import INDEX_TICKER
 
 PROVIDER_NAMES = ("demo", "csv", "public")
 _CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
@@ -32,9 +32,9 @@ __all__ = [
     "PROVIDER_NAMES",
     "CsvProvider",
     "DemoProvider",
+    "ProviderSpec",
     "get_provider",
     "is_custom_provider",
-    "normalize_ticker",
     "provider_for",
     "provider_spec",
 ]

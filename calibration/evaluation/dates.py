@@ -39,4 +39,5 @@ def local_dates(utc: np.ndarray, zone: ZoneInfo) -> np.ndarray:
     switching = (first != last)[index]
     for position in np.flatnonzero(switching):
         offsets[position] = _offset(instants[position], zone)
-    return (instants + offsets).astype("datetime64[D]")
+    local: np.ndarray = (instants + offsets).astype("datetime64[D]")
+    return local

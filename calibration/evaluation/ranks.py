@@ -86,7 +86,8 @@ def grouped_quantiles(values: np.ndarray, groups: np.ndarray, quantiles: int = Q
     ranks = grouped_average_ranks(values, index)
     sizes = np.bincount(index)[index].astype(float)
     bucket = np.floor(quantiles * (ranks - 0.5) / sizes).astype(int) + 1
-    return np.clip(bucket, 1, quantiles)
+    clipped: np.ndarray = np.clip(bucket, 1, quantiles)
+    return clipped
 
 
 def dates_with_cross_section(groups: np.ndarray, minimum: int = MIN_TICKERS_PER_DATE) -> np.ndarray:

@@ -27,7 +27,7 @@ How the figures are formed (alphalens' way where it has one):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 from scipy import stats as scipy_stats
@@ -60,6 +60,13 @@ INTERVALS_NOTE = (
     "ECE and Brier components percentile bootstrap (200 resamples, fixed seed); ece_if_calibrated: "
     "the ECE of 1000 outcome samples drawn from the confidences themselves (mean, 95th percentile)."
 )
+
+
+class _ClusterArgs(TypedDict):
+    """The keyword arguments of :func:`group_table` that cluster a mean's interval by date."""
+
+    clusters: np.ndarray
+    lag: int
 
 
 @dataclass(frozen=True)
@@ -237,7 +244,10 @@ def evaluate(arrays: EvaluationArrays, *, horizon_days: int, n_bins: int) -> dic
     result.update({"ic_method": method, **ic, "quantile_method": method, **quant})
     result["ic_sample_size"] = int(deep.sum()) if per_date else int(scores.size)
 
-    by_date = {"clusters": a.dates, "lag": overlap_lag(horizon_days, _step_days(a.dates, horizon_days))}
+    by_date: _ClusterArgs = {
+        "clusters": a.dates,
+        "lag": overlap_lag(horizon_days, _step_days(a.dates, horizon_days)),
+    }
     result["by_recommendation"] = group_table(
         a.recommendation, a.hits, a.net_pct, RECOMMENDATION_ORDER, **by_date
     )
@@ -247,6 +257,7 @@ def evaluate(arrays: EvaluationArrays, *, horizon_days: int, n_bins: int) -> dic
     )
 
     calibrated = np.isfinite(a.confidence)
+    source: str | None
     if calibrated.any():
         source, confidence, hits = "calibrated", a.confidence[calibrated], a.hits[calibrated]
     else:

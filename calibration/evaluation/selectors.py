@@ -19,12 +19,13 @@ from django.db.models.functions import Cast, Coalesce
 
 from analysis.market_data import NEW_YORK
 from analysis.models import Analysis, RunKind
-from analysis.tickers import InvalidTicker, normalise_ticker
+from analysis.tickers import normalise_ticker
 from calibration.evaluation.dates import local_dates, parse_utc_seconds
 from calibration.evaluation.report import EvaluationArrays, evaluate
 from calibration.evaluation.scoring import net_returns
 from calibration.models import HORIZONS, AnalysisOutcome, OutcomeStatus
 from calibration.selectors import market_day_start, market_today
+from core.domain_errors import DomainError
 from portfolio.models import PortfolioProfile
 
 CURRENT = "current"
@@ -67,6 +68,10 @@ class EvaluationFilters:
         }
 
 
+class InvalidFilters(DomainError, ValueError):
+    """Evaluation filters that cannot be read; the message names the filter (a 400)."""
+
+
 def parse_filters(
     *,
     horizon: Any = None,
@@ -75,7 +80,7 @@ def parse_filters(
     run_kind: Any = None,
     tickers: Iterable[str] | str | None = None,
 ) -> EvaluationFilters:
-    """Filters from text (query string or command line); ValueError with a readable message."""
+    """Filters from text (query string or command line); InvalidFilters with a readable message."""
     horizon_days = DEFAULT_HORIZON
     if horizon not in (None, ""):
         try:
@@ -83,19 +88,17 @@ def parse_filters(
         except ValueError:
             horizon_days = -1
         if horizon_days not in HORIZONS:
-            raise ValueError(f"horizon_days must be one of {', '.join(map(str, HORIZONS))} (got {horizon!r})")
+            choices = ", ".join(map(str, HORIZONS))
+            raise InvalidFilters(f"horizon_days must be one of {choices} (got {horizon!r})")
     start_date, end_date = _date(start, "start_date"), _date(end, "end_date")
     if start_date and end_date and start_date > end_date:
-        raise ValueError(f"start_date {start_date} is after end_date {end_date}")
+        raise InvalidFilters(f"start_date {start_date} is after end_date {end_date}")
     kind = str(run_kind).strip().lower() if run_kind not in (None, "") else None
     if kind is not None and kind not in RUN_KINDS:
-        raise ValueError(f"run_kind must be one of {', '.join(RUN_KINDS)} (got {run_kind!r})")
+        raise InvalidFilters(f"run_kind must be one of {', '.join(RUN_KINDS)} (got {run_kind!r})")
     parts = [tickers] if isinstance(tickers, str) else list(tickers or [])
     raw = [t for part in parts for t in part.split(",") if t.strip()]
-    try:
-        symbols = tuple(dict.fromkeys(normalise_ticker(t) for t in raw))
-    except InvalidTicker as exc:
-        raise ValueError(str(exc)) from exc
+    symbols = tuple(dict.fromkeys(normalise_ticker(t) for t in raw))  # InvalidTicker is one too
     return EvaluationFilters(horizon_days, start_date, end_date, kind, symbols)
 
 
@@ -107,7 +110,7 @@ def _date(value: Any, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"{name} must be a date, YYYY-MM-DD (got {value!r})") from None
+        raise InvalidFilters(f"{name} must be a date, YYYY-MM-DD (got {value!r})") from None
 
 
 def evaluation_outcomes(filters: EvaluationFilters, *, as_of: dt.date | None = None) -> QuerySet:

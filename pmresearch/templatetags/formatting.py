@@ -1,4 +1,4 @@
-"""Template filters for times, money, percentages and confidence (see pmresearch.formatting).
+"""Template filters for times, money, percentages and confidence (see core.formatting).
 
 Registered as a template builtin in settings, so every page can use them without a `load`.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django import template
 
-from pmresearch import formatting
+from core import formatting
 
 register = template.Library()
 

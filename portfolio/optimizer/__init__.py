@@ -90,58 +90,27 @@ Modules, each depending only on those above it:
 * ``constraints``: :func:`feasible_interval`, the binding constraint and the constraint trace;
 * ``solve``: :func:`optimize`, with the action, the shares, the fit score and the note.
 
-Callers import from ``portfolio.optimizer``, which re-exports every public name below.
+Callers import from ``portfolio.optimizer`` what they use (below); the rest stays in its module.
 """
 
 from __future__ import annotations
 
 from portfolio.optimizer.constraints import feasible_interval
-from portfolio.optimizer.holdings import HoldingSnapshot, PortfolioContext, portfolio_context
+from portfolio.optimizer.holdings import HoldingSnapshot, portfolio_context
 from portfolio.optimizer.inputs import OptimizerInputs
-from portfolio.optimizer.objective import SignalTerms, objective, signal_terms
-from portfolio.optimizer.parameters import (
-    DEFAULT_BETA,
-    DEFAULT_BETA_PENALTY,
-    DEFAULT_DAILY_VOLATILITY_PCT,
-    DEFAULT_RISK_AVERSION,
-    LOW_QUALITY_FACTOR,
-    LOW_QUALITY_THRESHOLD,
-    MIN_TRADE_WEIGHT,
-    RISK_OFF_CAP,
-    RISK_OFF_FACTOR,
-    SESSIONS_PER_DAY,
-    TOLERANCE,
-)
-from portfolio.optimizer.result import (
-    ACTIONS,
-    BINDING_CONSTRAINTS,
-    SCHEMA_VERSION,
-    ConstraintCheck,
-    OptimizerResult,
-)
+from portfolio.optimizer.objective import objective, signal_terms
+from portfolio.optimizer.parameters import DEFAULT_BETA_PENALTY, DEFAULT_RISK_AVERSION, MIN_TRADE_WEIGHT
+from portfolio.optimizer.result import ACTIONS, BINDING_CONSTRAINTS
 from portfolio.optimizer.solve import optimize
 
 __all__ = [
     "ACTIONS",
     "BINDING_CONSTRAINTS",
-    "DEFAULT_BETA",
     "DEFAULT_BETA_PENALTY",
-    "DEFAULT_DAILY_VOLATILITY_PCT",
     "DEFAULT_RISK_AVERSION",
-    "LOW_QUALITY_FACTOR",
-    "LOW_QUALITY_THRESHOLD",
     "MIN_TRADE_WEIGHT",
-    "RISK_OFF_CAP",
-    "RISK_OFF_FACTOR",
-    "SCHEMA_VERSION",
-    "SESSIONS_PER_DAY",
-    "TOLERANCE",
-    "ConstraintCheck",
     "HoldingSnapshot",
     "OptimizerInputs",
-    "OptimizerResult",
-    "PortfolioContext",
-    "SignalTerms",
     "feasible_interval",
     "objective",
     "optimize",

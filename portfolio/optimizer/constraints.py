@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from portfolio.optimizer.inputs import OptimizerInputs
-from portfolio.optimizer.maximise import _clip, _Solution
+from portfolio.optimizer.maximise import Solution, clip
 from portfolio.optimizer.parameters import TOLERANCE
 from portfolio.optimizer.result import ConstraintCheck
 
@@ -27,8 +27,8 @@ def feasible_interval(inputs: OptimizerInputs) -> tuple[float, float]:
     return lower, upper
 
 
-def _binding(
-    solution: _Solution,
+def binding_of(
+    solution: Solution,
     target: float,
     w0: float,
     cost: float,
@@ -52,13 +52,13 @@ def _binding(
         # L is w0 − T (turnover) when positive, else the long-only floor of the position limit.
         return "turnover_limit" if lower > 0 else "position_limit"
     # Held by the no-trade band: no trade, while the cost-free optimum would move the weight.
-    cost_free = _clip(solution.cost_free, lower, upper)
+    cost_free = clip(solution.cost_free, lower, upper)
     if abs(target - w0) <= TOLERANCE and cost > 0 and abs(cost_free - w0) > TOLERANCE:
         return "no_trade_band"
     return "none"
 
 
-def _constraint_trace(
+def checked_trace(
     inputs: OptimizerInputs, target: float, delta: float, binding: str
 ) -> tuple[ConstraintCheck, ...]:
     """Each limit against the weight after the trade: position, sector, turnover."""
@@ -89,7 +89,7 @@ def _constraint_trace(
     )
 
 
-def _unchecked_trace(inputs: OptimizerInputs) -> tuple[ConstraintCheck, ...]:
+def unchecked_trace(inputs: OptimizerInputs) -> tuple[ConstraintCheck, ...]:
     """Every limit, passed and not binding: with no portfolio there is no weight to check."""
     return tuple(
         ConstraintCheck(name=name, limit=float(limit), projected=0.0, passed=True, binding=False)

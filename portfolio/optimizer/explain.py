@@ -8,7 +8,7 @@ unit of weight, and the transaction cost it has to beat. Pure: plain numbers in,
 from __future__ import annotations
 
 from portfolio.optimizer.inputs import OptimizerInputs
-from portfolio.optimizer.objective import SignalTerms, _Model
+from portfolio.optimizer.objective import ObjectiveModel, SignalTerms
 from portfolio.optimizer.parameters import LOW_QUALITY_THRESHOLD, RISK_OFF_CAP, RISK_OFF_FACTOR
 
 
@@ -36,7 +36,7 @@ def expected_return_text(inputs: OptimizerInputs, terms: SignalTerms) -> str:
     return text + "."
 
 
-def beta_text(model: _Model) -> str:
+def beta_text(model: ObjectiveModel) -> str:
     """The beta penalty's pull on the first unit of weight: −2λβ(B_ex − β*)."""
     pull = -2.0 * model.lam * model.beta * (model.beta_ex - model.beta_target)
     if model.lam == 0 or pull == 0:
@@ -52,7 +52,7 @@ def beta_text(model: _Model) -> str:
     )
 
 
-def cost_text(inputs: OptimizerInputs, model: _Model) -> str:
+def cost_text(inputs: OptimizerInputs, model: ObjectiveModel) -> str:
     net_buy = model.slope0 - model.cost
     text = f"Transaction cost {inputs.cost_bps:g} bps ({_pct(model.cost)} of each unit traded)"
     if model.w0 == 0.0:
@@ -61,6 +61,6 @@ def cost_text(inputs: OptimizerInputs, model: _Model) -> str:
     return text + "."
 
 
-def drivers(inputs: OptimizerInputs, terms: SignalTerms, model: _Model) -> list[str]:
+def drivers(inputs: OptimizerInputs, terms: SignalTerms, model: ObjectiveModel) -> list[str]:
     """One sentence per input that moved the target, in the order they enter the objective."""
     return [expected_return_text(inputs, terms), beta_text(model), cost_text(inputs, model)]

@@ -72,7 +72,7 @@ def signal_terms(inputs: OptimizerInputs) -> SignalTerms:
 
 
 @dataclass(frozen=True)
-class _Model:
+class ObjectiveModel:
     mu: float
     variance: float
     gamma: float
@@ -103,9 +103,9 @@ class _Model:
         return self.mu - 2.0 * self.lam * self.beta * (self.beta_ex - self.beta_target)
 
 
-def _model(inputs: OptimizerInputs, terms: SignalTerms | None = None) -> _Model:
+def build_model(inputs: OptimizerInputs, terms: SignalTerms | None = None) -> ObjectiveModel:
     terms = terms or signal_terms(inputs)
-    return _Model(
+    return ObjectiveModel(
         mu=terms.expected_return,
         variance=terms.variance,
         gamma=float(inputs.risk_aversion),
@@ -120,4 +120,4 @@ def _model(inputs: OptimizerInputs, terms: SignalTerms | None = None) -> _Model:
 
 def objective(inputs: OptimizerInputs, w: float) -> float:
     """``f(w) = μ·w − ½·γ·σ²·w² − λ·(B_ex + β·w − β*)² − c·|w − w0|`` (return fraction)."""
-    return _model(inputs).f(float(w))
+    return build_model(inputs).f(float(w))

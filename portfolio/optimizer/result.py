@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
+from core.numeric import finite_number
 from portfolio.optimizer.inputs import OptimizerInputs
 from portfolio.optimizer.objective import SignalTerms
 from portfolio.optimizer.parameters import RISK_OFF_CAP
@@ -162,11 +163,14 @@ class OptimizerResult:
 
 
 def _number(value: Any, default: float = 0.0) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return default
+    number = finite_number(value)
+    return default if number is None else number
 
 
+@overload
+def with_earlier_keys(action: dict[str, Any]) -> dict[str, Any]: ...
+@overload
+def with_earlier_keys(action: None) -> None: ...
 def with_earlier_keys(action: dict[str, Any] | None) -> dict[str, Any] | None:
     """``portfolio_action_v2`` with the earlier optimizer's keys beside ours; idempotent.
 
@@ -181,8 +185,8 @@ def with_earlier_keys(action: dict[str, Any] | None) -> dict[str, Any] | None:
     if not isinstance(action, dict):
         return action
     out = dict(action)
-    inputs = out.get("inputs") if isinstance(out.get("inputs"), dict) else {}
-    search = out.get("search") if isinstance(out.get("search"), dict) else {}
+    inputs: dict[str, Any] = out["inputs"] if isinstance(out.get("inputs"), dict) else {}
+    search: dict[str, Any] = out["search"] if isinstance(out.get("search"), dict) else {}
     current = _number(out.get("current_weight"))
     target = _number(out.get("target_weight"), current)
     out.setdefault("fit_score_exact", out.get("fit_score"))
@@ -194,7 +198,7 @@ def with_earlier_keys(action: dict[str, Any] | None) -> dict[str, Any] | None:
     out["target_position_pct"] = target
     out["target_delta_pct"] = _number(out.get("delta_weight"), target - current)
     out["projected_sector_pct"] = _number(inputs.get("sector_weight_ex")) + target
-    signal = out.get("signal_inputs") if isinstance(out.get("signal_inputs"), dict) else {}
+    signal: dict[str, Any] = out["signal_inputs"] if isinstance(out.get("signal_inputs"), dict) else {}
     out["signal_inputs"] = {
         "recommendation": inputs.get("recommendation") or "HOLD",
         "ev_score_7d": _number(inputs.get("ev_score_7d_pct")),
@@ -239,7 +243,3 @@ def _json(value: Any) -> Any:
         number = float(value)
         return round(number, 10) + 0.0 if math.isfinite(number) else None
     return value
-
-
-def _finite_or_none(value: float | None) -> float | None:
-    return value if value is not None and math.isfinite(value) else None

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import math
 
-from portfolio.optimizer.constraints import _binding, _constraint_trace, _unchecked_trace, feasible_interval
+from core.numeric import finite_number
+from portfolio.optimizer.constraints import binding_of, checked_trace, feasible_interval, unchecked_trace
 from portfolio.optimizer.explain import drivers
 from portfolio.optimizer.inputs import OptimizerInputs
-from portfolio.optimizer.maximise import _maximise
-from portfolio.optimizer.objective import SignalTerms, _model, signal_terms
+from portfolio.optimizer.maximise import maximise
+from portfolio.optimizer.objective import SignalTerms, build_model, signal_terms
 from portfolio.optimizer.parameters import MIN_TRADE_WEIGHT, TOLERANCE
-from portfolio.optimizer.result import OptimizerResult, _finite_or_none
+from portfolio.optimizer.result import OptimizerResult
 
 
 def optimize(inputs: OptimizerInputs) -> OptimizerResult:
@@ -21,7 +22,7 @@ def optimize(inputs: OptimizerInputs) -> OptimizerResult:
     if inputs.portfolio_value <= 0:
         return _no_portfolio(inputs, terms)
 
-    model = _model(inputs, terms)
+    model = build_model(inputs, terms)
     w0 = model.w0
     lower, upper = feasible_interval(inputs)
     feasible = upper >= lower - TOLERANCE
@@ -33,15 +34,15 @@ def optimize(inputs: OptimizerInputs) -> OptimizerResult:
     turnover = float(inputs.max_turnover_pct)
 
     if feasible:
-        solution = _maximise(model, lower, upper)
+        solution = maximise(model, lower, upper)
         target = solution.weight
-        binding = _binding(
+        binding = binding_of(
             solution, target, w0, model.cost, lower, upper, position_limit, sector_room, turnover
         )
     else:
         # No weight meets every limit within the turnover: go as far toward feasibility as the
         # turnover allows (down to L); the violated limit fails in the trace.
-        solution = _maximise(model, lower, lower)
+        solution = maximise(model, lower, lower)
         target = lower
         binding = "turnover_limit" if lower > 0 else "sector_limit"
 
@@ -57,10 +58,10 @@ def optimize(inputs: OptimizerInputs) -> OptimizerResult:
         shares = _whole_shares_toward_zero(delta * inputs.portfolio_value / inputs.price)
     cost_usd = abs(shares) * inputs.price * model.cost
 
-    trace = _constraint_trace(inputs, target, delta, binding)
+    trace = checked_trace(inputs, target, delta, binding)
 
     value, current_value = model.f(target), model.f(w0)
-    best = _maximise(model, 0.0, max(1.0, w0))
+    best = maximise(model, 0.0, max(1.0, w0))
     fit = _fit_score(value, current_value, model.f(best.weight))
 
     band = None
@@ -85,7 +86,7 @@ def optimize(inputs: OptimizerInputs) -> OptimizerResult:
         expected_return_pct=terms.expected_return * 100.0,
         lower_bound=lower,
         upper_bound=upper,
-        unconstrained_weight=_finite_or_none(solution.unconstrained),
+        unconstrained_weight=finite_number(solution.unconstrained),
         no_trade_band=band,
         terms=terms,
         inputs=inputs,
@@ -140,7 +141,7 @@ def _note(action: str, binding: str, feasible: bool, delta: float) -> str:
 
 def _no_portfolio(inputs: OptimizerInputs, terms: SignalTerms) -> OptimizerResult:
     """With no market value there is nothing to weight against: hold, explained."""
-    trace = _unchecked_trace(inputs)
+    trace = unchecked_trace(inputs)
     return OptimizerResult(
         ticker=inputs.ticker,
         action="hold",

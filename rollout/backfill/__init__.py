@@ -12,10 +12,12 @@ Rebuild
     rationale when the row has an ``analysis_payload``; otherwise (a row from before the
     upgrade) from its ``agent_results`` and core columns (``recommendation``,
     ``confidence_score``, ``score``, ``decision_card``) with the live path's own functions
-    (``synthesis.scenarios_for``, ``decision.decision_card``, ``diagnostics.diagnostics``, the
-    agents' direction helpers, ``regime.classify_regime`` on macro alone since no index prices
-    are stored). Reliability evidence is the calibration bins known at the row's as-of date,
-    as the live path reads them. Every fallback is written down in the row's notes.
+    (``synthesis.scenarios_for``, ``diagnostics.diagnostics``, the agents' direction helpers,
+    ``regime.classify_regime`` on macro alone since no index prices are stored); the decision
+    card and the contract's inputs come from ``analysis.contract_inputs``, as the engine's do.
+    Reliability evidence is the calibration bins known at the row's as-of date, as the live
+    path reads them (``calibration.selectors.reliability_bin_rows``). Every fallback is written
+    down in the row's notes.
 
     Only what truly cannot be rebuilt is skipped, with its reason: no agent results at all
     (*missing agent results*), no recommendation in the column or the payload (*missing
@@ -73,87 +75,46 @@ Modules (each depends only on those listed before it)
     ``outcomes`` (row outcomes, counters, threshold), ``columns`` (what is written and what
     is left alone), ``selection``, ``stored`` (reading agent results and payload parts),
     ``rebuild``, ``checkpoint``, ``report``, ``runner`` (the run itself). This package
-    re-exports their public names.
+    re-exports the names its callers use.
 """
 
 from __future__ import annotations
 
 from rollout.backfill.checkpoint import CHECKPOINT_FORMAT, BackfillError
-from rollout.backfill.columns import LEGACY_COLUMNS, V2_COLUMNS, legacy_digest, v2_columns, write_v2_columns
+from rollout.backfill.columns import V2_COLUMNS
 from rollout.backfill.outcomes import (
-    COUNT_KEYS,
-    FAILED_VALIDATION,
-    FAILED_WRITE,
-    FAILURES,
     HARD_FAILURE_THRESHOLD,
-    SKIP_REASONS,
     SKIPPED_MISSING_AGENT_RESULTS,
     SKIPPED_MISSING_PAYLOAD,
     SKIPPED_MISSING_RECOMMENDATION,
-    UPDATED,
 )
-from rollout.backfill.rebuild import (
-    DEFAULT_DAILY_VOL_PCT,
-    Rebuilt,
-    ReliabilityCache,
-    SkipRow,
-    rebuild_contract,
-)
-from rollout.backfill.report import (
-    REPORT_TITLE,
-    SPOT_CHECK_HEADER,
-    SPOT_CHECK_ROWS,
-    build_report,
-    json_twin_path,
-    render_markdown,
-)
+from rollout.backfill.rebuild import Rebuilt, SkipRow, rebuild_contract
 from rollout.backfill.runner import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DAYS,
     Backfill,
     BackfillOptions,
-    BackfillResult,
     stop_on_signals,
 )
-from rollout.backfill.selection import eligibility, in_window, select_eligible, window_since
+from rollout.backfill.selection import eligibility, select_eligible, window_since
 
 __all__ = [
     "CHECKPOINT_FORMAT",
-    "COUNT_KEYS",
     "DEFAULT_BATCH_SIZE",
-    "DEFAULT_DAILY_VOL_PCT",
     "DEFAULT_DAYS",
-    "FAILED_VALIDATION",
-    "FAILED_WRITE",
-    "FAILURES",
     "HARD_FAILURE_THRESHOLD",
-    "LEGACY_COLUMNS",
-    "REPORT_TITLE",
     "SKIPPED_MISSING_AGENT_RESULTS",
     "SKIPPED_MISSING_PAYLOAD",
     "SKIPPED_MISSING_RECOMMENDATION",
-    "SKIP_REASONS",
-    "SPOT_CHECK_HEADER",
-    "SPOT_CHECK_ROWS",
-    "UPDATED",
     "V2_COLUMNS",
     "Backfill",
     "BackfillError",
     "BackfillOptions",
-    "BackfillResult",
     "Rebuilt",
-    "ReliabilityCache",
     "SkipRow",
-    "build_report",
     "eligibility",
-    "in_window",
-    "json_twin_path",
-    "legacy_digest",
     "rebuild_contract",
-    "render_markdown",
     "select_eligible",
     "stop_on_signals",
-    "v2_columns",
     "window_since",
-    "write_v2_columns",
 ]

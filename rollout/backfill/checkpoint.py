@@ -20,14 +20,14 @@ class BackfillError(Exception):
     """A run that cannot start (bad checkpoint, mismatched parameters, a concurrent run)."""
 
 
-def _write_json_atomic(path: Path, value: Any) -> None:
+def write_json_atomic(path: Path, value: Any) -> None:
     """Replace ``path`` with ``value`` as JSON, durably: a reader (or a re-run after a crash)
     sees the old file or the new one, never a mix.
     """
-    _write_text_atomic(path, json.dumps(value, separators=(",", ":")), durable=True)
+    write_text_atomic(path, json.dumps(value, separators=(",", ":")), durable=True)
 
 
-def _write_text_atomic(path: Path, text: str, *, durable: bool = False) -> None:
+def write_text_atomic(path: Path, text: str, *, durable: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -50,7 +50,7 @@ def _write_text_atomic(path: Path, text: str, *, durable: bool = False) -> None:
                 os.close(dir_fd)
 
 
-def _new_state(*, days: int, since: dt.datetime, max_id: int, started_at: dt.datetime) -> dict[str, Any]:
+def new_state(*, days: int, since: dt.datetime, max_id: int, started_at: dt.datetime) -> dict[str, Any]:
     return {
         "format": CHECKPOINT_FORMAT,
         "status": "running",
@@ -70,7 +70,7 @@ def _new_state(*, days: int, since: dt.datetime, max_id: int, started_at: dt.dat
 
 
 @contextlib.contextmanager
-def _run_lock(checkpoint_path: Path) -> Iterator[None]:
+def run_lock(checkpoint_path: Path) -> Iterator[None]:
     """An exclusive lock next to the checkpoint (released by the OS even on kill -9)."""
     import fcntl
 

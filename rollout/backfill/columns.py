@@ -7,18 +7,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from analysis.models import Analysis
+from analysis.models import V2_CONTRACT_COLUMNS, Analysis
 
 #: The additive columns the backfill writes, and nothing else.
-V2_COLUMNS = (
-    "analysis_schema_version",
-    "signal_contract_v2",
-    "ev_score_7d",
-    "confidence_calibrated",
-    "data_quality_score",
-    "regime_label",
-    "rationale_summary",
-)
+V2_COLUMNS = ("analysis_schema_version", *V2_CONTRACT_COLUMNS)
 #: Columns the backfill must leave exactly as they were (compared by digest in the spot-check).
 LEGACY_COLUMNS = (
     "ticker",

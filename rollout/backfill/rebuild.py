@@ -11,10 +11,11 @@ import numpy as np
 
 from analysis import contract as signal_contract
 from analysis import decision, diagnostics, regime, synthesis
-from analysis.engine import ReliabilityBinRow, pick_bin
+from analysis.contract.reliability import ReliabilityBinRow
+from analysis.contract_inputs import AnsweredAgent, contract_inputs, decision_card_for, stored_expectation
 from analysis.market_data import last_closed_session_day
 from analysis.models import AgentResult, Analysis
-from analysis.services import reliability_bin_rows
+from calibration.selectors import reliability_bin_rows
 from rollout.backfill.outcomes import (
     SKIPPED_MISSING_AGENT_RESULTS,
     SKIPPED_MISSING_PAYLOAD,
@@ -22,8 +23,6 @@ from rollout.backfill.outcomes import (
 )
 from rollout.backfill.stored import (
     _agents,
-    _bull_return,
-    _card_reference,
     _direction_and_strength,
     _freshness_hours,
     _mapping,
@@ -79,28 +78,20 @@ def _card_from_market(
         atr = price * daily_vol / 100
         notes.append("ATR unknown; daily volatility used")
     technical_strength = _num(_mapping((data.get("technical") or {}).get("signals")).get("strength"))
-    horizon = decision.time_horizon(
-        round(technical_strength) if technical_strength is not None else None,
-        _num((data.get("fundamentals") or {}).get("health_score")),
-    )
-    size = decision.position_size(
-        confidence,
-        conflicted=bool(diag.get("conflicted")),
-        data_quality_level=str(diag["data_quality_level"]),
-    )
-    stop_guess = price + 2 * atr if recommendation == "SELL" else price - 2 * atr
     notes.append("decision card rebuilt from the market agent")
-    return decision.decision_card(
+    return decision_card_for(
         recommendation=recommendation,
         price=price,
         atr=atr,
         confidence=confidence,
-        horizon=horizon,
-        size=size,
-        bull_return_pct=_bull_return(scenarios),
+        technical_strength=round(technical_strength) if technical_strength is not None else None,
+        health_score=_num((data.get("fundamentals") or {}).get("health_score")),
+        conflicted=bool(diag.get("conflicted")),
+        data_quality_level=str(diag["data_quality_level"]),
+        scenarios=scenarios,
         support=_num(market.get("support")),
         resistance=_num(market.get("resistance")),
-        invalidation=decision.invalidation_conditions(recommendation, stop=stop_guess, data=dict(data)),
+        data=data,
     )
 
 
@@ -215,11 +206,6 @@ def rebuild_contract(
         card = _card_from_market(
             recommendation, confidence, scenarios, diag, data, daily_vol=daily_vol, notes=notes
         )
-    zone = card["entry_zone"]
-    entry_price = _card_reference(card) or (float(zone["low"]) + float(zone["high"])) / 2
-    max_holding = _num(card.get("max_holding_days"))
-    if max_holding is None:
-        max_holding = decision.HORIZON_DAYS.get(str(card.get("time_horizon")), 30)
 
     # Regime: the payload's assessment, or the macro-only rule (no index prices are stored).
     stored_regime = _mapping(payload.get("market_regime"))
@@ -244,56 +230,34 @@ def rebuild_contract(
         if payload:
             notes.append("rationale rebuilt")
 
-    bins = (reliability or ReliabilityCache()).bins(as_of)
-    answered = [agent for agent in agents.values() if agent.success]
-    inputs = signal_contract.ContractInputs(
+    news_age_hours = _num(news.data.get("newest_article_age_hours")) if news and news.success else None
+    expected_return_7d_pct, downside_risk_7d_pct = stored_expectation(payload, recommendation)
+    inputs = contract_inputs(
         recommendation=recommendation,
-        raw_confidence=confidence,
-        scenarios=tuple(signal_contract.Scenario(s.name, s.probability, s.return_pct) for s in scenarios),
-        entry_price=entry_price,
-        entry_zone=(_num(zone["low"]), _num(zone["high"])),
-        stop_loss=_num(card.get("stop_loss")),
-        targets=tuple(t for t in (_num(t) for t in card.get("targets") or ()) if t is not None),
-        invalidation_conditions=tuple(str(c) for c in card.get("invalidation_conditions") or ()),
-        max_holding_days=int(max_holding),
-        reliability={horizon: pick_bin(rows, confidence) for horizon, rows in bins.items()},
-        agent_success_rate=float(diag["agent_success_rate"]),
-        fallback_share=sum(bool(a.data.get("is_demo_data", False)) for a in answered) / len(agents),
-        newest_news_age_hours=_num(news.data.get("newest_article_age_hours"))
-        if news and news.success
-        else None,
-        bullish_count=int(diag["bullish_count"]),
-        bearish_count=int(diag["bearish_count"]),
-        regime_label=regime_label,
-        regime_detail=regime_detail,
-        avg_dollar_volume_20d=_num(market.get("avg_dollar_volume_20d")),
-        volatility_3m_pct=_num(market.get("volatility_3m")),
-        evidence=tuple(
-            signal_contract.EvidenceItem(
+        confidence=confidence,
+        scenarios=scenarios,
+        card=card,
+        reliability_bins=(reliability or ReliabilityCache()).bins(as_of),
+        diag=diag,
+        answered=[
+            AnsweredAgent(
                 factor=agent.agent_type,
                 direction=directions[agent.agent_type][0],
                 strength=directions[agent.agent_type][1],
                 freshness_hours=_freshness_hours(agent, news, as_of),
                 source=_source(agent, news, payload_sources, analysis.data_source),
+                is_demo_data=bool(agent.data.get("is_demo_data", False)),
             )
-            for agent in answered
-        ),
+            for agent in agents.values()
+            if agent.success
+        ],
+        agent_count=len(agents),
+        newest_news_age_hours=news_age_hours,
+        market=market,
+        regime_label=regime_label,
+        regime_detail=regime_detail,
         rationale=rationale,
-        **_stored_expectation(payload, recommendation),
+        expected_return_7d_pct=expected_return_7d_pct,
+        downside_risk_7d_pct=downside_risk_7d_pct,
     )
     return Rebuilt(signal_contract.build_signal_contract_v2(inputs), source, tuple(notes))
-
-
-def _stored_expectation(payload: Mapping[str, Any], recommendation: str) -> dict[str, float]:
-    """E7 / D7 as the engine set them when it recorded where they came from (evidence, or 0 for a
-    HOLD); an analysis from before that keeps the scenario formula it was built with."""
-    if not isinstance(payload.get("expected_return_source"), str):
-        return {}
-    if recommendation == "HOLD":
-        return {"expected_return_7d_pct": 0.0, "downside_risk_7d_pct": 0.0}
-    seven = (((payload.get("return_evidence") or {}).get("horizons") or {}).get("7d")) or {}
-    net, downside = _num(seven.get("expected_net_return_pct")), _num(seven.get("downside_pct"))
-    if seven.get("source") != "evidence" or net is None or downside is None:
-        return {}
-    side = 1.0 if recommendation == "BUY" else -1.0
-    return {"expected_return_7d_pct": side * net, "downside_risk_7d_pct": downside}

@@ -20,7 +20,7 @@ SPOT_CHECK_HEADER = (
 )
 
 
-def _spot_key(analysis_id: int) -> str:
+def spot_key(analysis_id: int) -> str:
     """Spot-check order: a hash of the id, so the sample is the same whatever the batching."""
     return hashlib.sha256(f"spot-check:{analysis_id}".encode()).hexdigest()
 

@@ -20,10 +20,10 @@ from analysis.models import AgentResult, Analysis
 from rollout.backfill.checkpoint import (
     CHECKPOINT_FORMAT,
     BackfillError,
-    _new_state,
-    _run_lock,
-    _write_json_atomic,
-    _write_text_atomic,
+    new_state,
+    run_lock,
+    write_json_atomic,
+    write_text_atomic,
 )
 from rollout.backfill.columns import legacy_digest, v2_columns, write_v2_columns
 from rollout.backfill.outcomes import (
@@ -35,7 +35,7 @@ from rollout.backfill.outcomes import (
     UPDATED,
 )
 from rollout.backfill.rebuild import ReliabilityCache, SkipRow, rebuild_contract
-from rollout.backfill.report import SPOT_CHECK_ROWS, _spot_key, build_report, json_twin_path, render_markdown
+from rollout.backfill.report import SPOT_CHECK_ROWS, build_report, json_twin_path, render_markdown, spot_key
 from rollout.backfill.selection import eligibility, in_window, window_since
 
 DEFAULT_DAYS = 180
@@ -147,7 +147,7 @@ class Backfill:
             state = self._fresh_state()
             self._guarded(lambda: self._loop(state, write=False))
             return self._finish(state)
-        with _run_lock(self._checkpoint):
+        with run_lock(self._checkpoint):
             state = self._load_or_start()
 
             def work() -> None:
@@ -160,7 +160,7 @@ class Backfill:
             self._guarded(work)
             if not self.stop_requested:
                 state["status"] = "complete"
-                _write_json_atomic(self._checkpoint, state)
+                write_json_atomic(self._checkpoint, state)
             return self._finish(state)
 
     def _guarded(self, work: Callable[[], None]) -> None:
@@ -178,7 +178,7 @@ class Backfill:
     def _fresh_state(self) -> dict[str, Any]:
         started = self.now()
         max_id = Analysis.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        return _new_state(
+        return new_state(
             days=self.options.days,
             since=window_since(self.options.days, now=started),
             max_id=max_id,
@@ -208,10 +208,10 @@ class Backfill:
                     f"Resuming from {path} after id {state['last_processed_id']} "
                     f"(window since {state['since']})."
                 )
-                _write_json_atomic(path, state)
+                write_json_atomic(path, state)
                 return state
         state = self._fresh_state()
-        _write_json_atomic(path, state)
+        write_json_atomic(path, state)
         return state
 
     # -- batches ----------------------------------------------------------------------------
@@ -233,7 +233,7 @@ class Backfill:
                 return
             state["pending"] = {"last_processed_id": ids[-1], "scanned": len(ids), "outcomes": batch}
             if write:
-                _write_json_atomic(self._checkpoint, state)
+                write_json_atomic(self._checkpoint, state)
                 self._commit_pending(state)
             else:
                 self._fold(state)
@@ -298,7 +298,7 @@ class Backfill:
                 if not written:
                     item["status"], item["detail"] = FAILED_WRITE, "row no longer exists"
         self._fold(state)
-        _write_json_atomic(self._checkpoint, state)
+        write_json_atomic(self._checkpoint, state)
 
     def _fold(self, state: dict[str, Any]) -> None:
         """Count the pending batch once, advance the cursor and clear ``pending``."""
@@ -332,7 +332,7 @@ class Backfill:
             else:
                 candidates.append(
                     {
-                        "key": _spot_key(outcome.analysis_id),
+                        "key": spot_key(outcome.analysis_id),
                         "analysis_id": outcome.analysis_id,
                         "ticker": outcome.ticker,
                         "digest": outcome.digest,
@@ -360,8 +360,8 @@ class Backfill:
         markdown = render_markdown(report)
         report_path = self.options.report_path
         json_path = json_twin_path(report_path)
-        _write_text_atomic(report_path, markdown)
-        _write_text_atomic(json_path, json.dumps(report, indent=2, sort_keys=True) + "\n")
+        write_text_atomic(report_path, markdown)
+        write_text_atomic(json_path, json.dumps(report, indent=2, sort_keys=True) + "\n")
         return BackfillResult(report=report, markdown=markdown, report_path=report_path, json_path=json_path)
 
 

@@ -15,9 +15,9 @@ from analysis.agents import macro as macro_agent
 from analysis.agents import market as market_agent
 from analysis.agents import technical as technical_agent
 from analysis.agents.base import hours_between
-from analysis.contract.numeric import finite_number
 from analysis.market_data import session_close
 from analysis.models import AgentResult
+from core.numeric import finite_number
 
 
 @dataclass(frozen=True)
@@ -183,14 +183,6 @@ def _payload_scenarios(payload: Mapping[str, Any]) -> list[synthesis.Scenario] |
     return scenarios
 
 
-def _card_reference(card: Mapping[str, Any]) -> float | None:
-    """The card's entry price: ours (`reference_price`), else the earlier `entry_zone.reference`."""
-    price = _num(card.get("reference_price"))
-    if price is None:
-        price = _num(_mapping(card.get("entry_zone")).get("reference"))
-    return price if price is not None and price > 0 else None
-
-
 def _usable_card(card: Any) -> dict[str, Any] | None:
     """A decision card with a positive entry zone (what the execution plan needs), else None."""
     card = _mapping(card)
@@ -199,8 +191,3 @@ def _usable_card(card: Any) -> dict[str, Any] | None:
     if low is None or high is None or low <= 0 or high <= 0:
         return None
     return card
-
-
-def _bull_return(scenarios: Sequence[synthesis.Scenario]) -> float:
-    named = [s for s in scenarios if s.name.lower() == "bull"]
-    return (named[0] if named else max(scenarios, key=lambda s: s.return_pct)).return_pct

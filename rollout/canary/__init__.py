@@ -32,24 +32,10 @@ Everything callers use is importable from `rollout.canary` itself.
 from rollout.canary.client import (
     DEFAULT_ANALYSIS_TIMEOUT_S,
     DEFAULT_TIMEOUT_S,
-    MAX_DETAIL_BODY,
-    STATUS_KEYS,
-    STATUS_PATH,
     TOKEN_ENV,
-    CanaryClient,
-    CheckFailed,
     CheckResult,
-    Outcome,
-    Unreachable,
-    describe,
-    expect_status,
-    fail,
-    ok,
     parse_sse,
-    require_keys,
-    response_json,
 )
-from rollout.canary.gates import check_gate
 from rollout.canary.options import (
     ALL_STAGES,
     DEFAULT_REQUIRED_SPEEDUP,
@@ -60,26 +46,9 @@ from rollout.canary.options import (
     CanaryOptions,
     expand_stages,
 )
-from rollout.canary.preflight import (
-    check_contract_schema,
-    check_flag_posture,
-    check_health,
-    check_status_payload,
-    run_preflight,
-)
 from rollout.canary.reporting import report, summary_line
-from rollout.canary.runner import STAGE_RUNNERS, Canary
-from rollout.canary.stage_a import STAGE_A_POSTURE, check_reliability, check_stage_a_posture, run_stage_a
-from rollout.canary.stage_b import (
-    LEGACY_RULE,
-    THROWAWAY_PREFIX,
-    V2_RULE,
-    AlertProbe,
-    run_stage_b,
-    throwaway_ticker,
-)
-from rollout.canary.stage_c import WATCHLIST_PREFIX, WatchlistProbe, run_stage_c, throwaway_watchlist_name
-from rollout.canary.stage_d import check_api, check_dashboard_protected, check_login_page, run_stage_d
+from rollout.canary.runner import Canary
+from rollout.canary.stage_c import WatchlistProbe
 
 __all__ = [
     "ALL_STAGES",
@@ -87,53 +56,16 @@ __all__ = [
     "DEFAULT_REQUIRED_SPEEDUP",
     "DEFAULT_STAGE_C_TICKERS",
     "DEFAULT_TIMEOUT_S",
-    "LEGACY_RULE",
-    "MAX_DETAIL_BODY",
     "PREFLIGHT_WINDOW_HOURS",
     "STAGES",
-    "STAGE_A_POSTURE",
-    "STAGE_RUNNERS",
     "STAGE_WINDOW_HOURS",
-    "STATUS_KEYS",
-    "STATUS_PATH",
-    "THROWAWAY_PREFIX",
     "TOKEN_ENV",
-    "V2_RULE",
-    "WATCHLIST_PREFIX",
-    "AlertProbe",
     "Canary",
-    "CanaryClient",
     "CanaryOptions",
-    "CheckFailed",
     "CheckResult",
-    "Outcome",
-    "Unreachable",
     "WatchlistProbe",
-    "check_api",
-    "check_contract_schema",
-    "check_dashboard_protected",
-    "check_flag_posture",
-    "check_gate",
-    "check_health",
-    "check_login_page",
-    "check_reliability",
-    "check_stage_a_posture",
-    "check_status_payload",
-    "describe",
     "expand_stages",
-    "expect_status",
-    "fail",
-    "ok",
     "parse_sse",
     "report",
-    "require_keys",
-    "response_json",
-    "run_preflight",
-    "run_stage_a",
-    "run_stage_b",
-    "run_stage_c",
-    "run_stage_d",
     "summary_line",
-    "throwaway_ticker",
-    "throwaway_watchlist_name",
 ]

@@ -244,7 +244,7 @@ def describe(response: httpx.Response) -> str:
     """`GET /path → 404: No analysis of X yet.`, with a hint for the auth failures."""
     request = response.request
     text = f"{request.method} {_path(str(request.url))} → {response.status_code}"
-    body = _error_text(response)
+    body = error_text(response)
     if body:
         text += f": {body}"
     if response.status_code == 401:
@@ -256,7 +256,7 @@ def describe(response: httpx.Response) -> str:
     return text
 
 
-def _error_text(response: httpx.Response) -> str:
+def error_text(response: httpx.Response) -> str:
     try:
         payload = response.json()
     except ValueError:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.flags import Flag
 from rollout.canary.client import STATUS_KEYS, STATUS_PATH, CanaryClient, Outcome, fail, ok, response_json
 from rollout.canary.options import CanaryOptions
-from rollout.flags import Flag
 
 
 def _format_flags(flags: dict[str, Any], names: list[str]) -> str:

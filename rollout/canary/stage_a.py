@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from core.flags import Flag
 from rollout.canary.client import CanaryClient, Outcome, fail, ok, require_keys
 from rollout.canary.gates import check_gate
 from rollout.canary.options import CanaryOptions
-from rollout.flags import Flag
 
 STAGE_A_POSTURE = {
     Flag.SCHEDULED_SIGNAL_CONTRACT_V2.value: True,

@@ -12,12 +12,13 @@ import secrets
 import string
 from typing import Any
 
+from core.flags import Flag
 from rollout.canary.client import (
     CanaryClient,
     CheckFailed,
     Outcome,
-    _error_text,
     describe,
+    error_text,
     expect_status,
     fail,
     ok,
@@ -26,7 +27,6 @@ from rollout.canary.client import (
 )
 from rollout.canary.gates import check_gate
 from rollout.canary.options import CanaryOptions
-from rollout.flags import Flag
 
 # Throw-away alert rules: never-firing thresholds on a random symbol no one holds.
 THROWAWAY_PREFIX = "ZQ"
@@ -105,7 +105,7 @@ class AlertProbe:
             if isinstance(body, dict) and "id" in body:
                 self.created.append(int(body["id"]))
             return fail(f"ALERTS_V2_ENABLED off ({source}) yet a v2 {V2_RULE['rule_type']} rule was accepted")
-        message = _error_text(response)
+        message = error_text(response)
         if response.status_code == 400 and _refused_as_invalid(message, V2_RULE["rule_type"]):
             return ok(
                 f"ALERTS_V2_ENABLED off ({source}): {V2_RULE['rule_type']} refused with 400 "

@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from core.flags import Flag
 from rollout.canary.client import (
     CanaryClient,
     CheckFailed,
@@ -25,7 +26,6 @@ from rollout.canary.client import (
     response_json,
 )
 from rollout.canary.options import CanaryOptions
-from rollout.flags import Flag
 
 WATCHLIST_PREFIX = "canary"
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from alerts import engine
+from alerts import engine, rule_types
 from alerts.models import LEGACY_RULE_TYPES, V2_RULE_TYPES, RuleType
 
 
@@ -31,8 +31,8 @@ def fires(rule_type: str, threshold: float | None, previous: dict, current: dict
 
 def test_it_knows_the_same_ten_rule_types_as_the_model() -> None:
     assert tuple(RuleType.values) == engine.RULE_TYPES
-    assert tuple(t.value for t in LEGACY_RULE_TYPES) == engine.LEGACY_RULE_TYPES
-    assert tuple(t.value for t in V2_RULE_TYPES) == engine.V2_RULE_TYPES
+    assert tuple(t.value for t in LEGACY_RULE_TYPES) == rule_types.LEGACY_RULE_TYPES
+    assert tuple(t.value for t in V2_RULE_TYPES) == rule_types.V2_RULE_TYPES
 
 
 # (rule type, threshold, metric, previous, current, fires)

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from alerts import engine
+from alerts import playbook
 from alerts.models import LEGACY_RULE_TYPES, V2_RULE_TYPES, AlertNotification, RuleType
 from alerts.services import evaluate_alerts
 from tests.alerts.conftest import CARD, v2_analysis
@@ -106,7 +106,7 @@ def test_a_notification_stores_what_fired_and_the_playbook_from_the_decision_car
     assert action["source"] == "decision_card"
     assert action["action"] == CARD["action"]
     assert action["headline"] == "Buy AAPL in the entry zone 98.00–102.00"
-    assert action["steps"][0] == engine.RULE_SENTENCES["ev_above"]
+    assert action["steps"][0] == playbook.RULE_SENTENCES["ev_above"]
 
 
 def test_the_playbook_comes_from_the_optimizer_when_the_analysis_has_its_action() -> None:

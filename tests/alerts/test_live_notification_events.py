@@ -20,7 +20,7 @@ from alerts import events
 from alerts.models import AlertNotification
 from alerts.services import signal_values
 from analysis.models import Analysis
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from tests.clock import market_day
 from tests.factories import AlertRuleFactory
 

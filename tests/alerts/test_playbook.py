@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alerts import engine
+from alerts import engine, playbook
 
 CARD = {
     "action": "buy",
@@ -32,13 +32,13 @@ OPTIMIZER = {
 
 
 def test_it_prefers_the_optimizer_action() -> None:
-    action = engine.suggested_action(
+    action = playbook.suggested_action(
         "ev_below", {"portfolio_action_v2": OPTIMIZER, "decision_card": CARD}, ticker="AAPL"
     )
     assert action["source"] == "optimizer_v2"
     assert action["action"] == "trim"
     assert action["headline"] == "Trim AAPL: weight 8.0% → 5.0%"
-    assert action["steps"][0] == engine.RULE_SENTENCES["ev_below"]
+    assert action["steps"][0] == playbook.RULE_SENTENCES["ev_below"]
     assert action["steps"][1:] == [
         "Move the weight from 8.0% to 5.0%.",
         "Change: -3.00 points of portfolio weight.",
@@ -52,12 +52,12 @@ def test_it_prefers_the_optimizer_action() -> None:
 
 def test_it_falls_back_to_the_decision_card_without_an_optimizer_action() -> None:
     for block in ({"portfolio_action_v2": None, "decision_card": CARD}, {"decision_card": CARD}):
-        action = engine.suggested_action("score_above", block, ticker="AAPL")
+        action = playbook.suggested_action("score_above", block, ticker="AAPL")
         assert action["source"] == "decision_card"
         assert action["action"] == "buy"
         assert action["headline"] == "Buy AAPL in the entry zone 98.00–102.00"
         assert action["steps"] == [
-            engine.RULE_SENTENCES["score_above"],
+            playbook.RULE_SENTENCES["score_above"],
             "Entry zone 98.00–102.00.",
             "Stop loss at 94.50.",
             "Targets: 111.00, 115.25.",
@@ -68,18 +68,18 @@ def test_it_falls_back_to_the_decision_card_without_an_optimizer_action() -> Non
 
 
 def test_an_optimizer_payload_without_an_action_does_not_count() -> None:
-    action = engine.suggested_action(
+    action = playbook.suggested_action(
         "score_above", {"portfolio_action_v2": {"trace": []}, "decision_card": CARD}
     )
     assert action["source"] == "decision_card"
 
 
 def test_a_legacy_analysis_with_neither_falls_back_to_its_recommendation() -> None:
-    action = engine.suggested_action("recommendation_change", {"recommendation": "SELL"}, ticker="NVDA")
+    action = playbook.suggested_action("recommendation_change", {"recommendation": "SELL"}, ticker="NVDA")
     assert action == {
         "action": "avoid",
         "headline": "Review NVDA: the call is SELL",
-        "steps": [engine.RULE_SENTENCES["recommendation_change"]],
+        "steps": [playbook.RULE_SENTENCES["recommendation_change"]],
         "source": "recommendation",
         "rule_type": "recommendation_change",
     }
@@ -87,15 +87,15 @@ def test_a_legacy_analysis_with_neither_falls_back_to_its_recommendation() -> No
 
 @pytest.mark.parametrize("rule_type", engine.RULE_TYPES)
 def test_every_rule_type_adds_its_own_sentence(rule_type: str) -> None:
-    action = engine.suggested_action(rule_type, {"decision_card": {**CARD, "action": "hold"}})
-    assert action["steps"][0] == engine.RULE_SENTENCES[rule_type]
+    action = playbook.suggested_action(rule_type, {"decision_card": {**CARD, "action": "hold"}})
+    assert action["steps"][0] == playbook.RULE_SENTENCES[rule_type]
     assert action["headline"] == "Hold the position"
 
 
 def test_an_optimizer_hold_with_no_limit_binding_stays_short() -> None:
     hold = {"action": "hold", "current_weight": 0.0, "target_weight": 0.0, "delta_weight": 0.0,
             "shares_to_trade": 0.0, "binding_constraint": "none", "fit_score": None}  # fmt: skip
-    action = engine.suggested_action("regime_change", {"portfolio_action_v2": hold}, ticker="MSFT")
+    action = playbook.suggested_action("regime_change", {"portfolio_action_v2": hold}, ticker="MSFT")
     # A hold moves nothing: it says what stays, never "from 0.0% to 0.0%".
     assert action["headline"] == "Hold MSFT: the optimizer keeps the weight at 0.0%"
-    assert action["steps"] == [engine.RULE_SENTENCES["regime_change"]]
+    assert action["steps"] == [playbook.RULE_SENTENCES["regime_change"]]

@@ -13,7 +13,7 @@ from django.db import transaction
 from alerts.models import AlertNotification
 from alerts.services import signal_values
 from analysis.models import Analysis
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from tests.clock import market_day
 from tests.factories import AlertRuleFactory
 
@@ -111,7 +111,7 @@ def test_a_failing_evaluation_leaves_no_analysis_behind(monkeypatch: pytest.Monk
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("alert evaluation failed")
 
-    monkeypatch.setattr("analysis.services.evaluate_alerts", broken)
+    monkeypatch.setattr("orchestration.analysis.evaluate_alerts", broken)
     with pytest.raises(RuntimeError):
         run_analysis(ticker="AAPL", as_of=EV_RISES[0])
     assert Analysis.objects.count() == 0

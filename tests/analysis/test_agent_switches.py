@@ -13,8 +13,9 @@ import pytest
 
 from analysis.agents import AGENT_NAMES, resolve_agents
 from analysis.models import AgentResult
-from analysis.services import parse_analysis_request, run_analysis
-from pmresearch.errors import DomainError
+from analysis.services import parse_analysis_request
+from core.domain_errors import DomainError
+from orchestration.analysis import run_analysis
 
 
 def test_it_leaves_switched_off_agents_out_of_the_default_set() -> None:

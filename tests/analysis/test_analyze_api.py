@@ -27,7 +27,7 @@ PAST = "2025-06-13"
 def test_it_runs_all_seven_agents_and_stores_everything(
     pm_api: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="analysis.services")
+    caplog.set_level(logging.INFO, logger="orchestration.analysis")
     response = pm_api.post(f"/api/analyze/aapl?as_of={PAST}")
     assert response.status_code == 200, response.content
     body = response.json()

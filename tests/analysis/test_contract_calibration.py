@@ -24,7 +24,7 @@ from analysis.contract import (
     shrunk_confidence,
     validate_signal_contract_v2,
 )
-from analysis.engine import ReliabilityBinRow, pick_bin
+from analysis.contract.reliability import ReliabilityBinRow, pick_bin
 from tests.analysis.test_contract_builder import make_inputs
 
 # ------------------------------------------------------------------------------ shrunk_confidence

@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 
 from analysis.models import Analysis
-from analysis.services import run_analysis
-from rollout.flags import Flag
+from core.flags import Flag
+from orchestration.analysis import run_analysis
 from tests.analysis.test_look_ahead_perturbation import stored
 
 pytestmark = pytest.mark.django_db

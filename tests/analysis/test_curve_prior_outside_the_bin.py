@@ -14,7 +14,7 @@ from analysis.contract.curve import (
     outside_priors,
     posterior_mean,
 )
-from analysis.engine import ReliabilityBinRow, pick_bin
+from analysis.contract.reliability import ReliabilityBinRow, pick_bin
 
 
 def test_it_uses_a_prior_of_ten_calls_at_a_coin_flip() -> None:

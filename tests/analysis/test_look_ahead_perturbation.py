@@ -23,8 +23,8 @@ from django.db.models import Model
 
 from analysis.models import Analysis, NewsArticle, PriceBar
 from analysis.providers import get_provider
-from analysis.services import RunContext, prepare_run, run_analysis
-from rollout.flags import Flag
+from core.flags import Flag
+from orchestration.analysis import RunContext, prepare_run, run_analysis
 from tests.factories import PortfolioHoldingFactory, PortfolioProfileFactory, ReliabilityBinFactory
 
 pytestmark = pytest.mark.django_db

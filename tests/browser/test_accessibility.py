@@ -18,9 +18,9 @@ from axe_playwright_python.sync_playwright import Axe
 from accounts.roles import Role
 from alerts.models import AlertRule
 from analysis.models import Analysis
-from analysis.services import run_analysis
 from calibration.models import AnalysisOutcome
-from rollout.flags import Flag
+from core.flags import Flag
+from orchestration.analysis import run_analysis
 from rollout.models import FeatureFlag
 from tests.clock import market_day
 from tests.factories import (

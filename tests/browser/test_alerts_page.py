@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from accounts.roles import Role
 from alerts.models import AlertNotification, AlertRule
 from alerts.services import signal_values
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from rollout.models import FeatureFlag
 from tests.clock import market_day
 from tests.flag_rows import ensure_flag_rows

@@ -19,7 +19,7 @@ from accounts.roles import Role
 from alerts.models import AlertNotification
 from alerts.services import signal_values
 from analysis.models import Analysis
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from tests.factories import AlertNotificationFactory, AlertRuleFactory
 from tests.flag_rows import ensure_flag_rows
 

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.roles import Role
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from rollout.models import FeatureFlag
 from tests.factories import WatchlistFactory
 from watchlists.models import WatchlistTicker

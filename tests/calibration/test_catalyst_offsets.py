@@ -18,7 +18,7 @@ from django.utils import timezone
 from analysis.market_data import NEW_YORK
 from analysis.providers import get_provider
 from calibration.models import CatalystRunClaim, MacroCatalystEvent, ScheduleRun
-from calibration.scheduling import catalyst_runs_due
+from calibration.schedules.scheduler import catalyst_runs_due
 from tests.factories import MacroCatalystEventFactory, ScheduleFactory, ScheduleRunFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import pytest
 
 from analysis.market_data import NEW_YORK, session_close
 from analysis.providers import DemoProvider
-from analysis.services import run_analysis
 from calibration.models import AnalysisOutcome, OutcomeStatus
 from calibration.outcomes import evaluate_due_outcomes
+from orchestration.analysis import run_analysis
 from rollout.models import FeatureFlag
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from celery import Celery
 
-from analysis.services import run_analysis
 from calibration.models import AnalysisOutcome, CalibrationSnapshot
+from orchestration.analysis import run_analysis
 from pmresearch.celery import app as project_app
 from tests.calibration.test_scheduling_worker import _filesystem_sender, worker_var_dir  # noqa: F401
 

@@ -20,7 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from analysis import contract
-from analysis.engine import ReliabilityBinRow, pick_bin
+from analysis.contract.reliability import ReliabilityBinRow, pick_bin
 from analysis.market_data import NEW_YORK, session_close
 from analysis.models import Analysis
 from calibration import stats

@@ -17,8 +17,8 @@ from analysis.market_data import MarketDataError
 from analysis.models import RunKind
 from analysis.providers import get_provider
 from calibration.models import CatalystRunClaim, MacroCatalystEvent, ScheduleRun
-from calibration.scheduling import catalyst_runs_due, claim_catalyst_run, tick
-from calibration.tasks import run_schedule_task, scheduler_tick_task
+from calibration.schedules.scheduler import catalyst_runs_due, claim_catalyst_run
+from calibration.tasks import run_schedule_task, scheduler_tick_task, tick
 from tests.factories import MacroCatalystEventFactory, ScheduleFactory
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_a_provider_failure_is_logged_and_the_tick_goes_on(
     MacroCatalystEventFactory(event_type="fomc", event_date=day, event_label="FOMC rate decision")
     ScheduleFactory(ticker="AAPL", next_run_at=None)
 
-    with caplog.at_level(logging.WARNING, logger="calibration.scheduling"):
+    with caplog.at_level(logging.WARNING, logger="calibration.schedules.scheduler"):
         summary = ticked(at(day, 10))
 
     assert (summary.scheduled_runs, summary.catalyst_runs) == (1, 1)

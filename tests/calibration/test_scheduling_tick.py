@@ -16,10 +16,14 @@ from kombu.exceptions import OperationalError
 
 from analysis.models import Analysis, RunKind
 from analysis.providers import get_provider
-from calibration import scheduling
 from calibration.models import MacroCatalystEvent, Schedule, ScheduleRun
-from calibration.scheduling import SCHEDULER_OFF_ERROR, execute_schedule_run, start_schedule_run, tick
-from calibration.tasks import run_schedule_task, scheduler_tick_task
+from calibration.schedules import scheduler as scheduling
+from calibration.schedules.scheduler import (
+    SCHEDULER_OFF_ERROR,
+    execute_schedule_run,
+    start_schedule_run,
+)
+from calibration.tasks import run_schedule_task, scheduler_tick_task, tick
 from rollout.models import FeatureFlag
 from tests.factories import ScheduleFactory
 

@@ -25,8 +25,7 @@ from django.utils import timezone
 from analysis.models import RunKind
 from analysis.providers import get_provider
 from calibration.models import MacroCatalystEvent, ScheduleRun
-from calibration.scheduling import tick
-from calibration.tasks import run_schedule_task
+from calibration.tasks import run_schedule_task, tick
 from tests.factories import ScheduleFactory
 from tests.live_server import REPO_ROOT, database_url, subprocess_env
 
@@ -63,12 +62,17 @@ def worker_var_dir(tmp_path: Path) -> Iterator[Path]:
 def _filesystem_sender(var_dir: Path) -> Celery:
     """A producer on the worker's private filesystem queue."""
     queue = str(var_dir / "celery" / "queue")
-    for folder in ("queue", "results"):  # the worker may not have made them yet
+    for folder in ("queue", "results", "control"):  # the worker may not have made them yet
         (var_dir / "celery" / folder).mkdir(parents=True, exist_ok=True)
     return Celery(
         broker="filesystem://",
         backend=f"file://{var_dir / 'celery' / 'results'}",
-        broker_transport_options={"data_folder_in": queue, "data_folder_out": queue},
+        broker_transport_options={
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            # Not kombu's default ./control: nothing of the broker's is written beside the code.
+            "control_folder": str(var_dir / "celery" / "control"),
+        },
         # Not the current app: shared tasks would bind to it for the rest of the session.
         set_as_current=False,
     )

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from asgiref.sync import async_to_sync
 from rest_framework.test import APIClient
 
-from rollout.flags import Flag
+from core.flags import Flag
 from rollout.models import FeatureFlag
 from tests.compat.allowed import detail_for_422_is_a_string
 from tests.compat.recordings import Recording, load

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from alerts.models import AlertNotification, AlertRule
 from alerts.services import signal_values
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from tests.compat.recordings import load
 from tests.compat.replay import replay, set_flags
 from tests.factories import AnalysisFactory

@@ -10,10 +10,11 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import timezone
 
-from analysis import engine, services
+from analysis.agents import parallel as agent_running
 from analysis.market_data import MarketDataError
 from analysis.models import Analysis
 from analysis.serializers import AnalysisResponseSerializer
+from orchestration import analysis as services
 from pmresearch.errors import INTERNAL_ERROR_DETAIL
 from tests.compat.recordings import load
 from tests.compat.replay import body_of, replay, send, set_flags
@@ -73,7 +74,7 @@ def _previous(api: Any, ticker: str, agents: str | None = None) -> Analysis:
 @pytest.fixture
 def fundamentals_offline(monkeypatch: Any) -> None:
     """The earlier runs were offline and their fundamentals agent failed outright; so does ours."""
-    real = engine.agent_runner
+    real = agent_running.agent_runner
 
     def runner(name: str) -> Any:
         if name != "fundamentals":
@@ -84,7 +85,7 @@ def fundamentals_offline(monkeypatch: Any) -> None:
 
         return fail
 
-    monkeypatch.setattr(engine, "agent_runner", runner)
+    monkeypatch.setattr(agent_running, "agent_runner", runner)
 
 
 def _check_analysis_object(analysis: dict[str, Any]) -> None:

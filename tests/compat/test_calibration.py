@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 
 from alerts.models import RuleType
 from calibration.models import CatalystReason, MacroCatalystEvent, Schedule, ScheduleRun
-from calibration.scheduling import claim_catalyst_run, execute_schedule_run, start_schedule_run
+from calibration.schedules.scheduler import claim_catalyst_run, execute_schedule_run, start_schedule_run
 from calibration.selectors import market_today
 from tests.compat.recordings import load
 from tests.compat.replay import replay, set_flags

@@ -25,7 +25,7 @@ from knox.models import AuthToken
 
 from accounts.roles import Role
 from alerts.models import AlertRule
-from rollout.flags import Flag
+from core.flags import Flag
 from rollout.models import FeatureFlag
 from tests.flag_rows import ensure_flag_rows
 from watchlists.models import Watchlist

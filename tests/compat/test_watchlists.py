@@ -10,8 +10,8 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from analysis import services as analysis_services
 from analysis.models import Analysis
+from orchestration import analysis as analysis_service
 from pmresearch.errors import INTERNAL_ERROR_DETAIL
 from tests.compat.recordings import load
 from tests.compat.replay import replay, set_flags
@@ -342,7 +342,7 @@ def test_analyze_analysis_failed(api: Any, monkeypatch: pytest.MonkeyPatch) -> N
     def locked(*args: Any, **kwargs: Any) -> None:
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(analysis_services, "persist_analysis", locked)
+    monkeypatch.setattr(analysis_service, "persist_analysis", locked)
     watchlist = _watchlist("Golden Watch", ("AAPL", "NVDA"))
     events = replay(
         api,

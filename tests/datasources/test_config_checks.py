@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.test import Client, override_settings
 
-from datasources.config import configuration_problems
+from analysis.providers.checks import configuration_problems
 from tests.live_server import subprocess_env
 
 REPO = Path(__file__).resolve().parents[2]

@@ -231,7 +231,7 @@ def _crash_on_call(monkeypatch: pytest.MonkeyPatch, name: str, call: int) -> Non
     [
         ("rebuild_contract", 17, False),  # while batch 3 is rebuilt: nothing of it written yet
         ("write_v2_columns", 13, True),  # inside batch 2's transaction (rolled back)
-        ("_write_json_atomic", 5, True),  # batch 2 committed, the checkpoint not yet folded
+        ("write_json_atomic", 5, True),  # batch 2 committed, the checkpoint not yet folded
     ],
     ids=["during-rebuild", "mid-transaction", "after-commit-before-checkpoint"],
 )

@@ -21,9 +21,9 @@ from analysis.models import Analysis, RunKind
 from analysis.providers import get_provider
 from calibration.models import MacroCatalystEvent, ReliabilityBin, ScheduleRun
 from calibration.replay import replay_history
-from calibration.schedule_service import create_schedule
-from calibration.scheduling import tick
-from rollout.flags import Flag
+from calibration.schedules.editing import create_schedule
+from calibration.tasks import tick
+from core.flags import Flag
 from tests.factories import ScheduleFactory
 from tests.flag_rows import ensure_flag_rows
 from tests.rollout.canary_helpers import check_lines, issue_token, run_canary, set_flag, summary

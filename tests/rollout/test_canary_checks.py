@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
+from core.flags import Flag
 from rollout.canary import Canary, CanaryOptions, CheckResult, WatchlistProbe, parse_sse
-from rollout.flags import Flag
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from analysis.services import run_analysis
+from orchestration.analysis import run_analysis
 from rollout.metrics import rollout_status
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from rollout.metrics import coverage_check, rollout_status
+from rollout.gates import coverage_check
+from rollout.metrics import rollout_status
 from tests.factories import ReliabilityBinFactory
 from tests.rollout.gate_rows import NOW, invalid_contract, make_analysis, make_runs, valid_contract
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from rollout.metrics import is_parseable_portfolio_action, rollout_status
+from rollout.metrics import rollout_status
+from rollout.stored_checks import is_parseable_portfolio_action
 from tests.rollout.gate_rows import NOW, PARSEABLE_ACTION, make_analysis, valid_contract
 
 pytestmark = pytest.mark.django_db

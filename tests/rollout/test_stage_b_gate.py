@@ -9,7 +9,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from alerts.models import AlertRule
-from rollout.metrics import is_parseable_portfolio_action, rollout_status
+from rollout.metrics import rollout_status
+from rollout.stored_checks import is_parseable_portfolio_action
 from tests.factories import AlertRuleFactory
 from tests.rollout.gate_rows import NOW, PARSEABLE_ACTION, make_analysis, valid_contract
 

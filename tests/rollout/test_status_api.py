@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from rollout.flags import Flag
+from core.flags import Flag
 from rollout.metrics import rollout_status
 from tests.rollout.gate_rows import NOW, make_analysis, make_runs, valid_contract
 

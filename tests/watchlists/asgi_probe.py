@@ -1,12 +1,13 @@
 """Test-only ASGI entry point: the production application with the watchlist's analyses probed.
 
 uvicorn serves `tests.watchlists.asgi_probe:application` (see test_analyze_concurrency_e2e.py).
-It is `pmresearch.asgi.application` unchanged, except that the `run_analysis` the watchlist API
-calls is wrapped: each call appends a `start` and an `end` record (JSON lines: monotonic time,
+It is `pmresearch.asgi.application` unchanged, except that the `run_analysis` a watchlist run
+(`watchlists.runs`) calls is wrapped: each call appends a `start` and an `end` record (JSON
+lines: monotonic time,
 ticker, thread, analysis id) to the file named by PMRESEARCH_TEST_PROBE_LOG, runs the real
 `run_analysis`, then keeps its slot PMRESEARCH_TEST_PROBE_HOLD_SECONDS longer, so that analyses
 running at once overlap by a margin the test can see from outside the server. Only the watchlist
-API's reference is replaced; every other caller of `run_analysis` is untouched.
+run's reference is replaced; every other caller of `run_analysis` is untouched.
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-# pmresearch.asgi sets Django up, so it must be imported before the watchlist API (it sorts first).
+# pmresearch.asgi sets Django up, so it must be imported before the watchlist run (it sorts first).
 from pmresearch.asgi import application
-from watchlists import api as watchlists_api
+from watchlists import runs as watchlist_runs
 
 __all__ = ["application"]
 
 LOG_PATH = Path(os.environ["PMRESEARCH_TEST_PROBE_LOG"])  # a KeyError here means a misconfigured test
 HOLD_SECONDS = float(os.environ.get("PMRESEARCH_TEST_PROBE_HOLD_SECONDS", "0.25"))
 
-_real_run_analysis = watchlists_api.run_analysis
+_real_run_analysis = watchlist_runs.run_analysis
 _log_lock = threading.Lock()
 
 
@@ -59,4 +60,4 @@ def probed_run_analysis(*args: Any, **kwargs: Any) -> Any:
         _record("end", ticker, analysis_id=analysis_id)
 
 
-watchlists_api.run_analysis = probed_run_analysis
+watchlist_runs.run_analysis = probed_run_analysis

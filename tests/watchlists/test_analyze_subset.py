@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from pmresearch.errors import DomainError
+from core.domain_errors import DomainError
 from tests.factories import WatchlistFactory, WatchlistTickerFactory
-from watchlists.api import _subset_to_run
+from watchlists.runs import subset_to_run as _subset_to_run
 
 LIST = ["AAPL", "BRK.B", "MSFT", "NVDA"]
 

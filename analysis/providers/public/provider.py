@@ -6,34 +6,36 @@
 
 Fetching happens here, in the server or Celery process: `prefetch(tickers, as_of)` loads every
 kind for every ticker (and the index and the macro snapshots the agents compare) through the
-cache, in bounded parallel threads for many tickers, and returns a `SnapshotProvider`, plain
-data that the engine reads in memory, in process or in a worker. The methods of
-`MarketDataProvider` on `PublicProvider` itself serve callers outside the engine (outcome
-scoring, the portfolio's price lookup, scheduling), through the same cache.
+cache, sending the requests the cache cannot answer together (bounded per service, see
+`fetch_ahead`), and returns a `SnapshotProvider`, plain data that the engine reads in memory,
+in process or in a worker. The methods of `MarketDataProvider` on `PublicProvider` itself serve
+callers outside the engine (outcome scoring, the portfolio's price lookup, scheduling), through
+the same cache, one request after another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import connections
 
 from analysis.agents.macro import PREVIOUS_LOOKBACK
 from analysis.engine import HISTORY_DAYS
 from analysis.market_data import (
     Fundamentals,
     MacroSnapshot,
+    MarketDataError,
     NewsItem,
     OptionsSummary,
     PriceSeries,
     session_close,
 )
-from analysis.providers.public import loaders
+from analysis.providers.public import fetch_ahead, loaders
+from analysis.providers.public.fetch_ahead import Planned
 from analysis.providers.public.memo import memoized
 from analysis.providers.public.snapshot import NAME, Entry, SnapshotProvider
 from analysis.providers.symbols import INDEX_TICKER
+from datasources.http import SourceUnavailable
 
 
 def as_of_moment(as_of: dt.date | dt.datetime) -> dt.datetime:
@@ -93,11 +95,33 @@ def _ticker_entries(ticker: str, as_of: dt.datetime, start: dt.date, index: tupl
     }
 
 
-def _in_thread(ticker: str, as_of: dt.datetime, start: dt.date, index: tuple[Entry, tuple]) -> dict:
-    try:
-        return _ticker_entries(ticker, as_of, start, index)
-    finally:
-        connections.close_all()  # this thread's own connection, not the caller's
+def _first_requests(
+    wanted: list[str], names: list[str], moment: dt.datetime, start: dt.date
+) -> list[Planned]:
+    """Every GET known before any body is read, the ticker map first (SEC's other GETs wait on it)."""
+    planned: list[Planned | None] = [loaders.ticker_map_request()] if loaders.sec_on() else []
+    planned += [loaders.chart_request(t, as_of=moment, start=start) for t in [INDEX_TICKER, *names]]
+    planned += [loaders.search_request(t, as_of=moment) for t in wanted]
+    for when in (moment, moment - PREVIOUS_LOOKBACK):
+        planned += [request for _, request in loaders.macro_requests(when)]
+    return [p for p in planned if p is not None]
+
+
+def _filer_requests(tickers: list[str], mapping: dict[str, int] | None = None) -> list[Planned]:
+    """SEC's per-company GETs of `tickers`, from `mapping` or else from the ticker map (read
+    here, so it waits for it)."""
+    planned: list[Planned] = []
+    for ticker in tickers:
+        if mapping is not None:
+            cik = loaders.cik_of(mapping, ticker)
+        else:
+            try:
+                cik, _ = loaders.sec_cik(ticker)
+            except (SourceUnavailable, MarketDataError):
+                return []  # the loaders report it, ticker by ticker
+        if cik is not None:
+            planned += loaders.filer_requests(cik, ticker)
+    return planned
 
 
 def prefetch(
@@ -105,28 +129,38 @@ def prefetch(
 ) -> SnapshotProvider:
     """Everything an analysis of `tickers` at `as_of` reads, loaded through the cache (module docstring).
 
-    `parallel` bounds the threads for many tickers (default `WATCHLIST_CONCURRENCY`); one ticker
-    loads in the calling thread.
+    The GETs the cache cannot answer go out together, at most `parallel` (default
+    `WATCHLIST_CONCURRENCY`) in flight per service (`fetch_ahead`); the bodies are read, parsed
+    and cached here, in the calling thread.
     """
     moment = as_of_moment(as_of)
     # Never less than the engine's window, so what is warmed is what analyses ask for.
     start = moment.date() - dt.timedelta(days=max(days, HISTORY_DAYS))
-    names = list(dict.fromkeys(t.upper() for t in tickers if t.upper() != INDEX_TICKER))
+    wanted = list(dict.fromkeys(t.upper() for t in tickers))
+    names = [t for t in wanted if t != INDEX_TICKER]  # the index's filings and news only when asked
     entries: dict[tuple[str, str], Entry] = {}
-    index = _prices(INDEX_TICKER, moment, start)
-    entries[("prices", INDEX_TICKER)] = index[0]
-    if INDEX_TICKER in {t.upper() for t in tickers}:
-        entries.update(_ticker_entries(INDEX_TICKER, moment, start, index))
-    entries[("macro", "")] = _macro(moment)
-    entries[("macro", "previous")] = _macro(moment - PREVIOUS_LOOKBACK)
-    workers = max(1, min(len(names), parallel or settings.WATCHLIST_CONCURRENCY))
-    if workers == 1:
+    width = max(1, parallel or settings.WATCHLIST_CONCURRENCY)
+    with fetch_ahead.sending(width, loaders.fetch) as ahead:
+        planned = _first_requests(wanted, names, moment, start)
+        sec_on = loaders.sec_on()
+        # With the ticker map this process parsed last, SEC's per-company GETs are planned at
+        # once and one cache query serves everything (what a warm analysis pays); it is used
+        # only if the cache still holds that very map. Otherwise the map is read first.
+        remembered = loaders.remembered_ticker_map() if sec_on else None
+        filers = _filer_requests(wanted, remembered[1] or {}) if remembered is not None else []
+        held = fetch_ahead.holdings(planned + filers)
+        map_holds = remembered is not None and held.get(("sec", "tickers")) == remembered[0]
+        ahead.send(planned + filers if map_holds else planned, held)
+        if sec_on and not map_holds:
+            ahead.send(_filer_requests(wanted))
+        index = _prices(INDEX_TICKER, moment, start)
+        entries[("prices", INDEX_TICKER)] = index[0]
+        if INDEX_TICKER in wanted:
+            entries.update(_ticker_entries(INDEX_TICKER, moment, start, index))
+        entries[("macro", "")] = _macro(moment)
+        entries[("macro", "previous")] = _macro(moment - PREVIOUS_LOOKBACK)
         for ticker in names:
             entries.update(_ticker_entries(ticker, moment, start, index))
-    else:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prefetch") as pool:
-            for found in pool.map(lambda t: _in_thread(t, moment, start, index), names):
-                entries.update(found)
     return SnapshotProvider(as_of=moment, entries=entries)
 
 

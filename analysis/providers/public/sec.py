@@ -83,7 +83,8 @@ def current_feed_url(base: str, *, form: str = "8-K", count: int = 100) -> tuple
 
 def is_no_such_filer(body: bytes | str) -> bool:
     """True for SEC's S3-style XML 404 body (`<Error><Code>NoSuchKey</Code>…`)."""
-    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    # Only the head: a companyfacts body is 4 MB, and this runs on every SEC body read.
+    text = body[:2048].decode("utf-8", "replace") if isinstance(body, bytes) else body[:2048]
     head = text.lstrip()[:400]
     return head.startswith("<") and "<Code>NoSuchKey</Code>" in head
 

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from analysis.market_data import NEW_YORK, Fundamentals, MarketDataError
@@ -110,37 +111,71 @@ def _date(text: object) -> dt.date:
         raise MarketDataError(f"SEC companyfacts: {text!r} is not a date") from error
 
 
-def known_facts(facts: dict, field: str, *, as_of: dt.datetime) -> dict[tuple, Fact]:
-    """{(start, end): fact} of one field visible at `as_of`: per period, the latest filing's value."""
+@dataclass(frozen=True)
+class FactTable:
+    """The facts of one companyfacts body that the fields read, parsed once.
+
+    `rows[field]` holds every fact of the field's concepts (only those, out of the several
+    hundred a filer reports), each with its alias rank (its place in CONCEPTS[field]), in the
+    body's order. Filtering by `as_of` happens per question (`known_facts`), so one table serves
+    every `as_of` of a replay.
+    """
+
+    cik: str
+    entity_name: str | None
+    rows: dict[str, tuple[tuple[int, Fact], ...]]
+
+
+def fact_table(facts: dict | FactTable, fields: Iterable[str] = CONCEPTS) -> FactTable:
+    """The parsed table of a companyfacts body, for `fields` (a table is returned as it is)."""
+    if isinstance(facts, FactTable):
+        return facts
+    if not isinstance(facts, dict):
+        raise MarketDataError("SEC companyfacts: the response is not a JSON object")
     taxonomies = facts.get("facts")
     if not isinstance(taxonomies, dict):
         raise MarketDataError("SEC companyfacts: no 'facts' object")
+    rows: dict[str, tuple[tuple[int, Fact], ...]] = {}
+    for field in fields:
+        found: list[tuple[int, Fact]] = []
+        for rank, (taxonomy, concept) in enumerate(CONCEPTS[field]):
+            units = (((taxonomies.get(taxonomy) or {}).get(concept) or {}).get("units") or {}).get(
+                UNITS.get(field, USD)
+            ) or []
+            if not isinstance(units, list):
+                raise MarketDataError(f"SEC companyfacts: {concept} units are not a list")
+            for row in units:
+                try:
+                    fact = Fact(
+                        _date(row["start"]) if row.get("start") else None,
+                        _date(row["end"]),
+                        float(row["val"]),
+                        _date(row["filed"]),
+                        str(row.get("accn", "")),
+                    )
+                except (KeyError, TypeError, ValueError) as error:
+                    raise MarketDataError(f"SEC companyfacts: a {concept} fact is malformed") from error
+                found.append((rank, fact))
+        rows[field] = tuple(found)
+    return FactTable(str(facts.get("cik", "")), facts.get("entityName") or None, rows)
+
+
+def known_facts(facts: dict | FactTable, field: str, *, as_of: dt.datetime) -> dict[tuple, Fact]:
+    """{(start, end): fact} of one field visible at `as_of`: per period, the latest filing's value."""
+    if as_of.tzinfo is None:
+        raise MarketDataError("as_of must be an aware datetime")
+    # The first filing day whose facts are still hidden at `as_of` (they count from 17:30 that day).
+    local = as_of.astimezone(NEW_YORK)
+    hidden_from = local.date() + dt.timedelta(days=1 if local.time() >= FACT_AVAILABLE_AT else 0)
     chosen: dict[tuple, tuple[tuple, Fact]] = {}
-    for rank, (taxonomy, concept) in enumerate(CONCEPTS[field]):
-        rows = (((taxonomies.get(taxonomy) or {}).get(concept) or {}).get("units") or {}).get(
-            UNITS.get(field, USD)
-        ) or []
-        if not isinstance(rows, list):
-            raise MarketDataError(f"SEC companyfacts: {concept} units are not a list")
-        for row in rows:
-            try:
-                filed = _date(row["filed"])
-                fact = Fact(
-                    _date(row["start"]) if row.get("start") else None,
-                    _date(row["end"]),
-                    float(row["val"]),
-                    filed,
-                    str(row.get("accn", "")),
-                )
-            except (KeyError, TypeError, ValueError) as error:
-                raise MarketDataError(f"SEC companyfacts: a {concept} fact is malformed") from error
-            if fact_available_at(filed) > as_of:
-                continue
-            key = (fact.start, fact.end)
-            order = (filed, -rank)  # the latest filing; within one filing the first alias
-            held = chosen.get(key)
-            if held is None or order > held[0]:
-                chosen[key] = (order, fact)
+    for rank, fact in fact_table(facts, (field,)).rows[field]:
+        if fact.filed >= hidden_from:
+            continue
+        key = (fact.start, fact.end)
+        order = (fact.filed, -rank)  # the latest filing; within one filing the first alias
+        held = chosen.get(key)
+        if held is None or order > held[0]:
+            chosen[key] = (order, fact)
     return {key: fact for key, (_, fact) in chosen.items()}
 
 
@@ -180,7 +215,9 @@ def ttm(chain: list[Fact], back: int = 0) -> float | None:
     return sum(q.value for q in window)
 
 
-def _flow(facts: dict, field: str, as_of: dt.datetime, today: dt.date) -> tuple[float | None, float | None]:
+def _flow(
+    facts: FactTable, field: str, as_of: dt.datetime, today: dt.date
+) -> tuple[float | None, float | None]:
     """(TTM now, TTM a year earlier) for a flow field; None where the evidence is missing or stale."""
     chain = quarters(known_facts(facts, field, as_of=as_of))
     if not chain or (today - chain[-1].end).days > STALE_DAYS:
@@ -188,13 +225,13 @@ def _flow(facts: dict, field: str, as_of: dt.datetime, today: dt.date) -> tuple[
     return ttm(chain), ttm(chain, back=4)
 
 
-def _balance(facts: dict, field: str, as_of: dt.datetime, today: dt.date) -> Fact | None:
+def _balance(facts: FactTable, field: str, as_of: dt.datetime, today: dt.date) -> Fact | None:
     instants = [f for f in known_facts(facts, field, as_of=as_of).values() if f.start is None]
     latest = max(instants, key=lambda f: f.end, default=None)
     return latest if latest is not None and (today - latest.end).days <= STALE_DAYS else None
 
 
-def _debt(facts: dict, as_of: dt.datetime, on: dt.date) -> float | None:
+def _debt(facts: FactTable, as_of: dt.datetime, on: dt.date) -> float | None:
     def at(field: str) -> float | None:
         fact = known_facts(facts, field, as_of=as_of).get((None, on))
         return fact.value if fact else None
@@ -222,7 +259,7 @@ def _growth(now: float | None, before: float | None) -> float | None:
 
 
 def fundamentals_from_companyfacts(
-    facts: dict,
+    facts: dict | FactTable,
     *,
     as_of: dt.datetime,
     price: float | None,
@@ -231,8 +268,8 @@ def fundamentals_from_companyfacts(
     ticker: str | None = None,
     earnings: tuple[list[dt.date], dt.date | None] | None = None,
 ) -> Fundamentals | None:
-    """The fundamentals agent's fields from a companyfacts body (module docstring), or None
-    when no fact at all is public by `as_of`.
+    """The fundamentals agent's fields from a companyfacts body or its `fact_table` (module
+    docstring), or None when no fact at all is public by `as_of`.
 
     `price` is the point-in-time close (None: no P/E, market cap or yield); `shares_fallback`
     stands in when no share count is filed; `earnings` is `earnings_dates_from_submissions`'s
@@ -240,8 +277,7 @@ def fundamentals_from_companyfacts(
     """
     if as_of.tzinfo is None:
         raise MarketDataError("as_of must be an aware datetime")
-    if not isinstance(facts, dict):
-        raise MarketDataError("SEC companyfacts: the response is not a JSON object")
+    facts = fact_table(facts)
     today = as_of.astimezone(NEW_YORK).date()
     if not any(known_facts(facts, field, as_of=as_of) for field in CONCEPTS):
         return None
@@ -258,7 +294,7 @@ def fundamentals_from_companyfacts(
     price = price if price is not None and price > 0 else None
     past, upcoming = earnings if earnings is not None else ([], None)
     return Fundamentals(
-        ticker=(ticker or str(facts.get("cik", ""))).upper(),
+        ticker=(ticker or facts.cik).upper(),
         as_of=today,
         source=SOURCE,
         is_demo=False,
@@ -274,13 +310,14 @@ def fundamentals_from_companyfacts(
         revenue_growth=_growth(revenue, revenue_before),
         last_earnings_date=past[-1] if past else None,
         next_earnings_date=upcoming,
-        company_name=facts.get("entityName") or None,
+        company_name=facts.entity_name,
         earnings_per_share=eps,
     )
 
 
-def balances(facts: dict, *, as_of: dt.datetime) -> dict[str, float | None]:
+def balances(facts: dict | FactTable, *, as_of: dt.datetime) -> dict[str, float | None]:
     """The latest equity, liabilities and debt known at `as_of` (for display and checks)."""
+    facts = fact_table(facts)
     today = as_of.astimezone(NEW_YORK).date()
     equity = _balance(facts, "equity", as_of, today)
     liabilities = _balance(facts, "liabilities", as_of, today)

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if options["verbosity"] < 2:
             # One log line per analysis would bury the progress bar; -v 2 keeps them.
-            logging.getLogger("analysis.services").setLevel(logging.WARNING)
+            logging.getLogger("orchestration.analysis").setLevel(logging.WARNING)
         summary = replay_history(
             tickers=tickers,
             start=start,

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from calibration.macro_calendar import UnsupportedYear
-from calibration.scheduling import seed_macro_events
+from calibration.macro_events import seed_macro_events
 
 
 class Command(BaseCommand):

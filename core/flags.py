@@ -5,13 +5,19 @@ row), else the environment default from settings. Overrides are read from the
 database on every call, so an admin's change applies on the next request
 without a restart. Scheduled runs enable a feature when its global flag or its
 `SCHEDULED_*` override is on.
+
+Every app asks this module, so it imports none: the `FeatureFlag` rows (owned by `rollout`,
+where admins edit them) are looked up through the app registry by label.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
+from django.apps import apps
 from django.conf import settings
+
+from core.run_kinds import RunKind
 
 
 class Flag(StrEnum):
@@ -26,11 +32,6 @@ class Flag(StrEnum):
     SCHEDULED_CALIBRATION_ECONOMICS = "SCHEDULED_CALIBRATION_ECONOMICS_ENABLED"
     SCHEDULED_PORTFOLIO_OPTIMIZER_V2 = "SCHEDULED_PORTFOLIO_OPTIMIZER_V2_ENABLED"
     SCHEDULED_ALERTS_V2 = "SCHEDULED_ALERTS_V2_ENABLED"
-
-
-class RunKind(StrEnum):
-    INTERACTIVE = "interactive"
-    SCHEDULED = "scheduled"
 
 
 # The features a scheduled run may switch on ahead of everyone else.
@@ -49,16 +50,16 @@ def environment_default(flag: Flag) -> bool:
 
 def flag_posture() -> dict[str, bool]:
     """Every flag's current raw value (override or default), in one query."""
-    from rollout.models import FeatureFlag
-
-    overrides = dict(FeatureFlag.objects.filter(override__isnull=False).values_list("name", "override"))
+    feature_flag = apps.get_model("rollout", "FeatureFlag")
+    overrides = dict(feature_flag.objects.filter(override__isnull=False).values_list("name", "override"))
     return {flag.value: overrides.get(flag.value, environment_default(flag)) for flag in Flag}
 
 
 def is_enabled(
-    feature: Flag, *, run_kind: RunKind = RunKind.INTERACTIVE, posture: dict[str, bool] | None = None
+    feature: Flag, *, run_kind: str | None = RunKind.INTERACTIVE, posture: dict[str, bool] | None = None
 ) -> bool:
-    """Whether `feature` is on for a run of `run_kind`.
+    """Whether `feature` is on for a run of `run_kind` (an `Analysis.run_kind`; None for a row
+    from before run kinds were recorded, decided as interactive).
 
     Pass a `posture` from `flag_posture()` to decide several features of one
     run from one consistent read.
@@ -69,7 +70,7 @@ def is_enabled(
     if values[feature.value]:
         return True
     override = SCHEDULED_OVERRIDE.get(feature)
-    return run_kind is RunKind.SCHEDULED and override is not None and values[override.value]
+    return run_kind == RunKind.SCHEDULED and override is not None and values[override.value]
 
 
 def _base_of(override: Flag) -> Flag:

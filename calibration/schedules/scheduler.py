@@ -1,8 +1,9 @@
-"""Scheduled and catalyst analyses: which runs are due, starting them once, running them.
+"""The scheduler: which scheduled and catalyst runs are due, starting each once, running them.
 
 The database is the source of truth (admins edit `schedules` in Django admin or the API);
-Celery beat only calls `tick` every SCHEDULER_TICK_SECONDS, and a worker runs each started
-run through `execute_schedule_run`. Nothing runs unless `SCHEDULER_ENABLED` is on.
+Celery beat only calls `calibration.tasks.tick` every SCHEDULER_TICK_SECONDS, which starts
+the runs `start_due_runs` finds due and enqueues each; a worker runs each started run through
+`execute_schedule_run`. Nothing runs unless `SCHEDULER_ENABLED` is on.
 
 At most once:
 - a due schedule's `next_run_at` is advanced in the same transaction that creates its run,
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -29,8 +31,6 @@ from django.utils import timezone
 
 from analysis.models import Analysis, RunKind
 from analysis.providers import get_provider
-from analysis.services import run_analysis
-from calibration.macro_calendar import SOURCE_RULE, events_for_year
 from calibration.models import (
     CatalystReason,
     CatalystRunClaim,
@@ -38,12 +38,12 @@ from calibration.models import (
     Schedule,
     ScheduleRun,
 )
-from pmresearch.errors import DomainError
+from calibration.schedules.editing import MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
+from core.domain_errors import DomainError
+from orchestration.analysis import run_analysis
 
 logger = logging.getLogger(__name__)
 
-MIN_INTERVAL_MINUTES = 30
-MAX_INTERVAL_MINUTES = 10080
 EARNINGS = "earnings"
 ERROR_MAX_CHARS = 500
 SCHEDULER_OFF_ERROR = "SCHEDULER_ENABLED is off where this run was picked up; it was not executed."
@@ -183,7 +183,7 @@ def start_schedule_run(
     catalyst_event_type: str | None = None,
     catalyst_event_date: dt.date | None = None,
 ) -> ScheduleRun:
-    """A pending run row; the caller enqueues it (after commit) with `enqueue_schedule_run`."""
+    """A pending run row; the caller enqueues it after commit (`calibration.tasks.enqueue_schedule_run`)."""
     return ScheduleRun.objects.create(
         schedule=schedule,
         started_at=timezone.now(),
@@ -193,25 +193,17 @@ def start_schedule_run(
     )
 
 
-def enqueue_schedule_run(*, run_id: int) -> None:
-    """Hand the run to a worker. When that fails the run is closed as failed, never left pending.
+def close_unstarted_run(*, run_id: int, error: str) -> None:
+    """Close a run no worker will pick up as failed, never leaving it pending.
 
     A catalyst run's claim is released too, so a later tick can try that catalyst again.
     """
-    from calibration.tasks import run_schedule_task
-
-    try:
-        run_schedule_task.delay(run_id)
-    except Exception as exc:
-        logger.exception("Could not enqueue schedule run %s", run_id)
-        with transaction.atomic():
-            closed = ScheduleRun.objects.filter(pk=run_id, completed_at__isnull=True).update(
-                completed_at=timezone.now(),
-                success=False,
-                error=f"The run could not be started ({type(exc).__name__}).",
-            )
-            if closed:
-                CatalystRunClaim.objects.filter(run_id=run_id).delete()
+    with transaction.atomic():
+        closed = ScheduleRun.objects.filter(pk=run_id, completed_at__isnull=True).update(
+            completed_at=timezone.now(), success=False, error=error
+        )
+        if closed:
+            CatalystRunClaim.objects.filter(run_id=run_id).delete()
 
 
 @dataclass(frozen=True)
@@ -223,33 +215,46 @@ class TickSummary:
     detail: str = ""
 
 
-def tick(*, now: dt.datetime) -> TickSummary:
-    """Start every due schedule and every unclaimed catalyst run; each is enqueued after commit."""
-    if not settings.SCHEDULER_ENABLED:
-        return TickSummary(enabled=False, detail="SCHEDULER_ENABLED is off; nothing was started.")
-    scheduled = sum(
-        _start_if_due(schedule_id=pk, now=now) for pk in due_schedules(now=now).values_list("pk", flat=True)
-    )
-    started = already = 0
+DISABLED_TICK = TickSummary(enabled=False, detail="SCHEDULER_ENABLED is off; nothing was started.")
+
+
+class StartedRun(NamedTuple):
+    """One due run as the tick met it: started (`run_id`), or a catalyst claimed before (None)."""
+
+    run_id: int | None
+    catalyst: bool
+
+
+def start_due_runs(*, now: dt.datetime) -> Iterator[StartedRun]:
+    """Start every due schedule and every unclaimed catalyst run, yielding each once its
+    transaction has committed; the caller hands each to a worker (`calibration.tasks.tick`)."""
+    for pk in due_schedules(now=now).values_list("pk", flat=True):
+        run_id = _start_if_due(schedule_id=pk, now=now)
+        if run_id is not None:
+            yield StartedRun(run_id, catalyst=False)
     today = market_today(now=now)
     for item in catalyst_runs_due(now=now):
-        if _start_catalyst(item, run_date=today):
-            started += 1
-        else:
-            already += 1
+        yield StartedRun(_start_catalyst(item, run_date=today), catalyst=True)
+
+
+def tick_summary(started: Iterable[StartedRun]) -> TickSummary:
+    """What a tick started, logged when it started anything."""
+    runs = list(started)
+    scheduled = sum(1 for run in runs if not run.catalyst)
+    catalyst = sum(1 for run in runs if run.catalyst and run.run_id is not None)
     summary = TickSummary(
         enabled=True,
         scheduled_runs=scheduled,
-        catalyst_runs=started,
-        catalyst_already_claimed=already,
-        detail=f"Started {scheduled} scheduled and {started} catalyst run(s).",
+        catalyst_runs=catalyst,
+        catalyst_already_claimed=sum(1 for run in runs if run.catalyst and run.run_id is None),
+        detail=f"Started {scheduled} scheduled and {catalyst} catalyst run(s).",
     )
-    if scheduled or started:
+    if scheduled or catalyst:
         logger.info("scheduler_tick %s", summary.detail)
     return summary
 
 
-def _start_if_due(*, schedule_id: int, now: dt.datetime) -> bool:
+def _start_if_due(*, schedule_id: int, now: dt.datetime) -> int | None:
     with transaction.atomic():
         # Locked and re-checked: a concurrent tick holding this row, or one that already
         # advanced next_run_at, makes this one start nothing.
@@ -257,15 +262,14 @@ def _start_if_due(*, schedule_id: int, now: dt.datetime) -> bool:
             Schedule.objects.select_for_update(skip_locked=True).filter(_due(now), pk=schedule_id).first()
         )
         if schedule is None:
-            return False
+            return None
         schedule.next_run_at = now + schedule_interval(schedule)
         schedule.save(update_fields=["next_run_at", "updated_at"])
         run = start_schedule_run(schedule=schedule, reason=CatalystReason.SCHEDULED.value)
-        transaction.on_commit(lambda: enqueue_schedule_run(run_id=run.pk))
-    return True
+    return run.pk
 
 
-def _start_catalyst(item: CatalystDue, *, run_date: dt.date) -> bool:
+def _start_catalyst(item: CatalystDue, *, run_date: dt.date) -> int | None:
     with transaction.atomic():
         claim = claim_catalyst_run(
             schedule=item.schedule,
@@ -275,7 +279,7 @@ def _start_catalyst(item: CatalystDue, *, run_date: dt.date) -> bool:
             run_date=run_date,
         )
         if claim is None:
-            return False
+            return None
         run = start_schedule_run(
             schedule=item.schedule,
             reason=item.reason,
@@ -284,8 +288,7 @@ def _start_catalyst(item: CatalystDue, *, run_date: dt.date) -> bool:
         )
         claim.run = run
         claim.save(update_fields=["run"])
-        transaction.on_commit(lambda: enqueue_schedule_run(run_id=run.pk))
-    return True
+    return run.pk
 
 
 # --- Running one ----------------------------------------------------------------------
@@ -349,46 +352,3 @@ def _record_outcome(
                 fields.append("next_run_at")
             schedule.save(update_fields=fields)
     return run
-
-
-# --- Macro calendar ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeedResult:
-    year: int
-    created: int
-    kept: int
-
-
-def seed_macro_events(*, year: int) -> SeedResult:
-    """Store the year's macro events; rows already there are kept as they are.
-
-    A rule-based estimate is also skipped when its month already holds an event of that type
-    on another date (an official date an admin entered), so a re-seed never doubles a release.
-    Raises `calibration.macro_calendar.UnsupportedYear` for a year with no calendar.
-    """
-    specs = events_for_year(year)
-    created = kept = 0
-    with transaction.atomic():
-        for spec in specs:
-            if (
-                spec.source == SOURCE_RULE
-                and MacroCatalystEvent.objects.filter(
-                    event_type=spec.event_type,
-                    event_date__year=spec.event_date.year,
-                    event_date__month=spec.event_date.month,
-                )
-                .exclude(event_date=spec.event_date)
-                .exists()
-            ):
-                kept += 1
-                continue
-            _, was_created = MacroCatalystEvent.objects.get_or_create(
-                event_type=spec.event_type,
-                event_date=spec.event_date,
-                defaults={"event_label": spec.event_label, "source": spec.source},
-            )
-            created += was_created
-            kept += not was_created
-    return SeedResult(year=year, created=created, kept=kept)

@@ -8,21 +8,12 @@ their unit. A missing value is an em dash, never "None" or an empty cell.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from zoneinfo import ZoneInfo
+
+from core.numeric import finite_number
 
 NEW_YORK = ZoneInfo("America/New_York")
 MISSING = "—"
-
-
-def _number(value: object) -> float | None:
-    if value is None or value == "" or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def _datetime(value: object) -> dt.datetime | dt.date | None:
@@ -58,7 +49,7 @@ def ny_time(value: object) -> str:
 
 def usd(value: object, places: int = 2) -> str:
     """Dollars with thousands separators: "$1,234.56"; a negative amount "-$1,234.56"."""
-    number = _number(value)
+    number = finite_number(value, text=True)
     if number is None:
         return MISSING
     text = f"${abs(number):,.{int(places)}f}"
@@ -67,7 +58,7 @@ def usd(value: object, places: int = 2) -> str:
 
 def pct(value: object, places: int = 2) -> str:
     """A value already in percent, with its unit: "12.30 %"."""
-    number = _number(value)
+    number = finite_number(value, text=True)
     if number is None:
         return MISSING
     return f"{number:,.{int(places)}f} %"
@@ -75,7 +66,7 @@ def pct(value: object, places: int = 2) -> str:
 
 def signed_pct(value: object, places: int = 2) -> str:
     """A change or an expected value in percent with its sign: "+4.86 %", "-1.20 %", "0.00 %"."""
-    number = _number(value)
+    number = finite_number(value, text=True)
     if number is None:
         return MISSING
     text = f"{abs(number):,.{int(places)}f}"
@@ -86,7 +77,7 @@ def signed_pct(value: object, places: int = 2) -> str:
 
 def grouped(value: object, places: int = 0) -> str:
     """A plain count or amount with thousands separators: "1,234"."""
-    number = _number(value)
+    number = finite_number(value, text=True)
     if number is None:
         return MISSING
     return f"{number:,.{int(places)}f}"
@@ -100,12 +91,12 @@ def confidence_label(confidence: object) -> str:
     """
     if not isinstance(confidence, dict):
         return MISSING
-    raw = _number(confidence.get("raw"))
-    calibrated = _number(confidence.get("calibrated"))
-    sample = _number(confidence.get("sample_size"))
+    raw = finite_number(confidence.get("raw"), text=True)
+    calibrated = finite_number(confidence.get("calibrated"), text=True)
+    sample = finite_number(confidence.get("sample_size"), text=True)
     if calibrated is None or not sample:
         return MISSING if raw is None else f"raw {raw:.2f}; not yet calibrated"
-    band = _number(confidence.get("uncertainty_band_pct"))
+    band = finite_number(confidence.get("uncertainty_band_pct"), text=True)
     text = f"{calibrated:.2f} calibrated"
     if band is not None:
         text += f" ± {band:.0f} pts"
