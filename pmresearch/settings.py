@@ -360,6 +360,14 @@ MACRO_CATALYST_EVENT_TYPES = [
     for t in env.list("MACRO_CATALYST_EVENT_TYPES", default=["fomc", "cpi", "nfp"])
     if t.strip()
 ]
+# The types calibration's macro_events table admits (its CHECK constraint); the earlier system
+# dropped an unknown name silently, which left a typo'd type without runs and nothing said.
+_unknown_macro_types = sorted(set(MACRO_CATALYST_EVENT_TYPES) - {"fomc", "cpi", "nfp"})
+if _unknown_macro_types:
+    raise ImproperlyConfigured(
+        "MACRO_CATALYST_EVENT_TYPES names unknown event types "
+        f"{', '.join(_unknown_macro_types)}; the known ones are fomc, cpi and nfp."
+    )
 
 # --- The desk brief and e-mail ------------------------------------------------------------
 

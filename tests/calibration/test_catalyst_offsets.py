@@ -89,6 +89,25 @@ def test_it_refuses_a_negative_offset() -> None:
     assert project_settings._days_offset("CATALYST_PRE_DAYS", 0) == 0
 
 
+def test_an_unknown_macro_event_type_stops_the_start() -> None:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "MACRO_CATALYST_EVENT_TYPES": "fomc,gdp",
+        "DJANGO_SETTINGS_MODULE": "pmresearch.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert "MACRO_CATALYST_EVENT_TYPES names unknown event types gdp" in done.stderr
+
+
 def test_it_renames_our_stored_reasons_to_the_earlier_ones() -> None:
     migration = importlib.import_module("calibration.migrations.0004_earlier_catalyst_reasons")
     runs = {name: ScheduleRunFactory(run_reason=name) for name in migration.RENAMED}

@@ -56,6 +56,13 @@ ALLOWED_DIFFERENCES: dict[str, str] = {
         "creates no payload for a row that had none: an invented payload would pass rebuilt "
         "values off as what the row stored."
     ),
+    "catalyst settings checked at start-up": (
+        "A negative CATALYST_PRE_DAYS / CATALYST_POST_DAYS / MACRO_CATALYST_PRE_DAYS or an unknown "
+        "name in MACRO_CATALYST_EVENT_TYPES stops the server at start-up naming the setting, where "
+        "the earlier scheduler read a negative offset as 0 and dropped an unknown type silently; an "
+        "empty MACRO_CATALYST_EVENT_TYPES turns macro catalysts off, where the earlier fell back to "
+        "all three types."
+    ),
     "framework pages": (
         "Unknown routes and wrong methods answer in Django REST framework's words (`Not found.`, "
         '`Method "GET" not allowed.`) with the same status and shape; the OpenAPI document is '
