@@ -51,7 +51,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import isotonic_regression
 
 #: Strength of a bin's prior, in pseudo-calls (``K``).
 PRIOR_STRENGTH = 10.0
@@ -115,6 +114,10 @@ def outside_priors(bins: Sequence[CurveBin], strength: float = PRIOR_STRENGTH) -
 
 def monotone(values: Sequence[float], weights: Sequence[float]) -> np.ndarray:
     """Weighted least-squares non-decreasing fit (pool-adjacent-violators, via scipy)."""
+    # Imported here: scipy.optimize costs about 0.5 s of every process's start (web, engine
+    # workers, each manage.py command), and only curves of 100 calls or more need it.
+    from scipy.optimize import isotonic_regression
+
     return np.asarray(
         isotonic_regression(np.asarray(values, dtype=float), weights=np.asarray(weights, dtype=float)).x
     )

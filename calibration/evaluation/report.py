@@ -30,13 +30,13 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import numpy as np
-from scipy import stats as scipy_stats
 
 from calibration.evaluation.intervals import (
     fisher_z_interval,
     mean_interval,
     newey_west_se,
     overlap_lag,
+    t_quantile_975,
     welch_difference_interval,
 )
 from calibration.evaluation.ranks import (
@@ -122,7 +122,7 @@ def _per_date_ic(dates: np.ndarray, scores: np.ndarray, returns: np.ndarray, hor
     se = newey_west_se(ic, lag)
     mean = float(ic.mean())
     t_stat = mean / se if se else None
-    half = float(scipy_stats.t.ppf(0.975, ic.size - 1)) * se if se else None
+    half = t_quantile_975(ic.size - 1) * se if se else None
     months = _months(labels)
     by_month = []
     for month in np.unique(months):

@@ -22,6 +22,8 @@ NET_FROM_DEFAULT_BPS = "profile_default_bps"
 BOOTSTRAP_SEED = 20260601
 BOOTSTRAP_RESAMPLES = 200
 CONSISTENCY_DRAWS = 1000
+#: Confidences are grouped to this step for the consistency draws (`ece_if_calibrated`).
+CONSISTENCY_GRID = 0.001
 
 
 def net_returns(
@@ -254,23 +256,31 @@ def ece_if_calibrated(
     samples over the same bins gives its ``mean`` and ``p95``. A measured ECE inside that range
     cannot be told apart from noise at this sample size; one above ``p95`` is miscalibration.
     Seeded (``BOOTSTRAP_SEED``): the same confidences give the same figures.
+
+    The outcomes of equal confidences in one bin are drawn together, as one binomial: the same
+    distribution as one Bernoulli each, at a cost set by the distinct confidences instead of
+    the outcomes (100,000 outcomes took 0.9 s drawn one by one). Confidences are taken to
+    ``CONSISTENCY_GRID`` (0.001, as the contract stores them) for that grouping, both for the
+    draws and for the bin means, so the forecaster sampled is calibrated exactly.
     """
     c = np.asarray(confidences, dtype=float)
     n = c.size
     if n == 0:
         return {"mean": None, "p95": None, "draws": 0}
     rng = np.random.default_rng(BOOTSTRAP_SEED)
-    count = np.bincount(index, minlength=n_bins).astype(float)
-    filled = count > 0
-    f_bar = np.bincount(index, weights=c, minlength=n_bins)[filled] / count[filled]
-    weight = count[filled] / n
-    one_hot = np.zeros((n, n_bins))
-    one_hot[np.arange(n), index] = 1.0
-    chunk = max(1, min(draws, 4_000_000 // n))  # bounds the sampled matrix to a few million cells
+    steps = round(1 / CONSISTENCY_GRID)
+    keys, count = np.unique(index * (steps + 1) + np.rint(c * steps).astype(np.int64), return_counts=True)
+    p = (keys % (steps + 1)) / steps
+    group_bin = keys // (steps + 1)
+    starts = np.flatnonzero(np.r_[True, group_bin[1:] != group_bin[:-1]])  # groups are sorted by bin
+    bin_count = np.add.reduceat(count, starts).astype(float)
+    f_bar = np.add.reduceat(count * p, starts) / bin_count
+    weight = bin_count / n
+    chunk = max(1, min(draws, 4_000_000 // keys.size))  # bounds the sampled matrix to a few million cells
     ece = np.empty(draws)
-    for start in range(0, draws, chunk):
-        rows = min(chunk, draws - start)
-        outcomes = (rng.random((rows, n)) < c).astype(float)  # each row: one calibrated sample
-        o_sum = outcomes @ one_hot
-        ece[start : start + rows] = (weight * np.abs(o_sum[:, filled] / count[filled] - f_bar)).sum(axis=1)
+    for first in range(0, draws, chunk):
+        rows = min(chunk, draws - first)
+        hits = rng.binomial(count, p, size=(rows, keys.size))  # each row: one calibrated sample
+        o_bar = np.add.reduceat(hits, starts, axis=1) / bin_count
+        ece[first : first + rows] = (weight * np.abs(o_bar - f_bar)).sum(axis=1)
     return {"mean": float(ece.mean()), "p95": float(np.percentile(ece, 95)), "draws": draws}

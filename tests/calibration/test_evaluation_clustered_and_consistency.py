@@ -64,6 +64,25 @@ def test_ece_of_a_calibrated_forecaster_at_one_half_over_four_outcomes():
     assert figures == ece_if_calibrated(c, confidence_bin_index(c, 10), 10, draws=4000)  # seeded
 
 
+def test_ece_of_a_calibrated_forecaster_with_two_confidences_in_one_bin():
+    # One bin (0.4-0.5), confidences 0.41 and 0.49: f = 0.45, k = X1 + X2 with P(k=0) = 0.59 x 0.51
+    # = 0.3009, P(k=2) = 0.41 x 0.49 = 0.2009, P(k=1) = 0.4982; ECE = |k/2 - 0.45| is 0.45, 0.05
+    # or 0.55: mean 0.45 x 0.3009 + 0.05 x 0.4982 + 0.55 x 0.2009 = 0.27081, 95th percentile 0.55.
+    c = np.array([0.41, 0.49])
+    figures = ece_if_calibrated(c, confidence_bin_index(c, 10), 10, draws=20000)
+    assert figures["mean"] == pytest.approx(0.27081, abs=0.004)
+    assert figures["p95"] == pytest.approx(0.55)
+
+
+def test_ece_of_a_calibrated_forecaster_over_two_bins():
+    # Five outcomes at 0.2 and five at 0.8, each bin weighing one half. For k ~ Binomial(5, 0.2),
+    # |k/5 - 0.2| is 0.2, 0, 0.2, 0.4, 0.6, 0.8 with P 0.32768, 0.4096, 0.2048, 0.0512, 0.0064,
+    # 0.00032: mean 0.131072; the 0.8 bin mirrors it, so the mean ECE is 0.131072 too.
+    c = np.array([0.2] * 5 + [0.8] * 5)
+    figures = ece_if_calibrated(c, confidence_bin_index(c, 10), 10, draws=20000)
+    assert figures["mean"] == pytest.approx(0.131072, abs=0.003)
+
+
 def test_certain_forecasts_show_no_sampling_ece():
     c = np.array([0.0, 1.0, 1.0, 0.0])
     assert ece_if_calibrated(c, confidence_bin_index(c, 10), 10)["p95"] == 0.0
