@@ -7,10 +7,12 @@ legacy-read counts still in memory are written.
 
 from __future__ import annotations
 
+import gc
 import os
 
 from django.conf import settings
 from django.core.asgi import get_asgi_application
+from django.urls import get_resolver
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmresearch.settings")
 
@@ -25,3 +27,9 @@ application = PooledThreadsASGI(
     # Counted reads still in memory are written when the server stops.
     on_shutdown=[read_buffer.shutdown],
 )
+
+# Load every view module now, then move what start-up allocated (modules, classes, settings;
+# hundreds of thousands of objects) out of the collector's sight: a full collection no longer
+# walks them, which showed as stalls of a few hundred ms in every route's p99 under load.
+get_resolver().url_patterns  # noqa: B018 - imports the URL modules
+gc.freeze()
