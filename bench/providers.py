@@ -164,14 +164,20 @@ def bound(sent: dict[str, int], delay_ms: float, width: int, rates: dict[str, fl
 
     requests x delay / parallelism, with parallelism = `width` per service asked (each service
     has its own lane of `width` requests in flight), and each service's own floor: its requests
-    in ceil(n / width) rounds of `delay_ms`, at most `rate` a second ((n - 1) / rate apart, the
-    last one taking the delay), and for SEC the ticker map before the per-company bodies.
+    in ceil(n / width) rounds of `delay_ms`, at most `rate` in any one second (the limiter's
+    sliding window: the n-th request goes out floor((n - 1) / capacity) windows after the first,
+    then takes the delay), and for SEC the ticker map before the per-company bodies.
     """
+    from datasources.http import budget
+
     asked = {service: n for service, n in sent.items() if n}
     parallelism = width * len(asked)
     formula = sum(asked.values()) * delay_ms / max(1, parallelism)
     floors = {
-        service: max(math.ceil(n / width) * delay_ms, (n - 1) * 1000 / rates[service] + delay_ms)
+        service: max(
+            math.ceil(n / width) * delay_ms,
+            (n - 1) // budget(rates[service])[0] * budget(rates[service])[1] * 1000 + delay_ms,
+        )
         for service, n in asked.items()
     }
     if asked.get("sec", 0) > 1:

@@ -13,9 +13,11 @@ key, reaches that message.
   tries open it for `MARKET_DATA_BREAKER_SECONDS`; then one trial request closes it again on
   success or reopens it.
 - Rate limit (per source, shared by every process through `datasources.state`): the hosts of one
-  service share its budget, since SEC counts data.sec.gov and www.sec.gov together. Each request
-  reserves the next slot `1 / rate` after the previous one; within a process the sends also stay
-  that far apart, so threads of one prefetch that wake late do not go out together.
+  service share its budget, since SEC counts data.sec.gov and www.sec.gov together. A rate of r
+  a second is at most r requests in any one second (`budget`: below 1 a second, one request per
+  1 / r seconds), a sliding window, so independent requests go out together while the window has
+  room. Each request reserves its moment in the shared window; within a process the sends also
+  keep to the window, so threads of one prefetch that wake late do not go out on top of it.
 - Keys: `FRED_API_KEY` and any `api_key`/`token` parameter are redacted from `url_redacted`,
   from this module's log lines and, by a filter on the `httpx` logger, from httpx's own.
 
@@ -125,6 +127,16 @@ class _Breaker:
     last_reason: str = ""
 
 
+def budget(rate: float) -> tuple[int, float]:
+    """A rate of `rate` requests a second as a sliding window: (capacity, window in seconds).
+
+    At most floor(rate) requests in any one second; below one a second, one per 1 / rate seconds.
+    """
+    if rate < 1:
+        return 1, 1.0 / rate
+    return int(rate + 1e-9), 1.0
+
+
 @dataclass
 class SourceClient:
     """The process's HTTP client for public sources (see the module docstring)."""
@@ -146,7 +158,7 @@ class SourceClient:
         self._breakers: dict[str, _Breaker] = {}
         self._lock = threading.Lock()
         self._send_locks = {source: threading.Lock() for source in SERVICES}
-        self._last_sent: dict[str, float] = {}
+        self._sent: dict[str, list[float]] = {source: [] for source in SERVICES}
         self._state = self.state if self.state is not None else shared_state()
         install_log_redaction()
 
@@ -222,17 +234,20 @@ class SourceClient:
         return f"Mozilla/5.0 (compatible; pmresearch/{VERSION})"
 
     def _wait_for_slot(self, source: str, on_slot: Callable[[], None] | None = None) -> None:
-        interval = 1.0 / self.config.rate_limits[source]
-        slot = self._state.reserve(source, interval, self.clock.now())
+        capacity, window = budget(self.config.rate_limits[source])
+        slot = self._state.reserve(source, capacity, window, self.clock.now())
         if on_slot is not None:
             on_slot()
         self.clock.sleep(slot - self.clock.now())
         # A thread that wakes late (the interpreter busy decoding a large body) must not then go
-        # out on the heels of one that woke on time: in this process the sends themselves, not
-        # only their reserved slots, stay `interval` apart.
+        # out in a window its reservation no longer matches: in this process the sends
+        # themselves, not only their reserved moments, keep to the window.
         with self._send_locks[source]:
-            self.clock.sleep(self._last_sent.get(source, float("-inf")) + interval - self.clock.now())
-            self._last_sent[source] = self.clock.now()
+            sent = self._sent[source]
+            if len(sent) >= capacity:
+                self.clock.sleep(sent[-capacity] + window - self.clock.now())
+            sent.append(self.clock.now())
+            del sent[:-capacity]
 
     def _backoff(self, attempt: int) -> float:
         return self.config.backoff_seconds * (2 ** (attempt - 1))

@@ -3,9 +3,12 @@
 With `REDIS_URL` it lives in Redis; on the embedded default in a small SQLite file under
 `var/` (not the application database, so a burst of requests never queues behind its writer),
 where `BEGIN IMMEDIATE` takes the file's write lock, so the web server, the Celery worker and
-any command serialise their reservations. The rate limit spaces requests: each one reserves the
-next free slot `1 / rate` seconds after the previous one and waits for it, so no window of one
-second holds more than `rate` requests, whichever process made them.
+any command serialise their reservations. The rate limit is a sliding window: each request
+reserves the first moment at which the window of `window` seconds ending there holds fewer than
+`capacity` reservations, and waits for it, so no window holds more than `capacity` requests,
+whichever process made them. SEC's "10 requests per second" is a capacity of 10 in any one
+second: a company's submissions and companyfacts go out together, where slots a tenth of a
+second apart held the second back 100 ms.
 """
 
 from __future__ import annotations
@@ -22,15 +25,15 @@ _MINUTE = 60
 
 _SCHEMA = """
 PRAGMA journal_mode=WAL;
-CREATE TABLE IF NOT EXISTS slots (bucket TEXT PRIMARY KEY, next_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS windows (bucket TEXT PRIMARY KEY, slots TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS minutes (
     source TEXT NOT NULL, minute INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (source, minute));
 CREATE TABLE IF NOT EXISTS outcomes (
     source TEXT PRIMARY KEY, last_success REAL, last_failure REAL, reason TEXT);
 """
-_UPSERT_SLOT = (
-    "INSERT INTO slots (bucket, next_at) VALUES (?, ?) "
-    "ON CONFLICT(bucket) DO UPDATE SET next_at = excluded.next_at"
+_UPSERT_WINDOW = (
+    "INSERT INTO windows (bucket, slots) VALUES (?, ?) "
+    "ON CONFLICT(bucket) DO UPDATE SET slots = excluded.slots"
 )
 _COUNT = (
     "INSERT INTO minutes (source, minute, n) VALUES (?, ?, 1) "
@@ -41,8 +44,9 @@ _FAILURE = "UPDATE outcomes SET last_failure = ?, reason = ? WHERE source = ?"
 
 
 class SharedState(Protocol):
-    def reserve(self, bucket: str, interval: float, now: float) -> float:
-        """Reserve the next request slot of `bucket` at or after `now`; returns its time (epoch s)."""
+    def reserve(self, bucket: str, capacity: int, window: float, now: float) -> float:
+        """Reserve the first moment at or after `now` when `bucket`'s last `window` seconds hold
+        fewer than `capacity` reservations; returns its time (epoch s)."""
 
     def record(self, source: str, now: float, *, ok: bool, reason: str = "") -> None:
         """Count one request of `source` and remember it as the last success or failure."""
@@ -81,14 +85,15 @@ class SqliteState:
             db.execute("ROLLBACK")
             raise
 
-    def reserve(self, bucket: str, interval: float, now: float) -> float:
+    def reserve(self, bucket: str, capacity: int, window: float, now: float) -> float:
         db = self._connect()
-        # IMMEDIATE takes the write lock before the read, so no two processes read the same slot.
+        # IMMEDIATE takes the write lock before the read, so no two processes read the same slots.
         db.execute("BEGIN IMMEDIATE")
         try:
-            row = db.execute("SELECT next_at FROM slots WHERE bucket = ?", (bucket,)).fetchone()
-            slot = max(now, row[0]) if row else now
-            db.execute(_UPSERT_SLOT, (bucket, slot + interval))
+            row = db.execute("SELECT slots FROM windows WHERE bucket = ?", (bucket,)).fetchone()
+            held = [float(t) for t in row[0].split()] if row else []
+            slot, kept = next_slot(held, capacity, window, now)
+            db.execute(_UPSERT_WINDOW, (bucket, " ".join(repr(t) for t in kept)))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
@@ -124,18 +129,47 @@ class SqliteState:
 
     def clear(self) -> None:
         self._transaction(
-            [("DELETE FROM slots", ()), ("DELETE FROM minutes", ()), ("DELETE FROM outcomes", ())]
+            [("DELETE FROM windows", ()), ("DELETE FROM minutes", ()), ("DELETE FROM outcomes", ())]
         )
 
 
-# KEYS[1] = slot key; ARGV = now, interval. A script runs atomically in Redis, so every process
-# shares the slots.
+# KEYS[1] = the bucket's list of reserved slots, oldest first; ARGV = now, capacity, window.
+# The same rule as `next_slot`; a script runs atomically in Redis, so every process shares it.
 _RESERVE_SCRIPT = """
-local next_at = tonumber(redis.call('GET', KEYS[1]) or '0')
-local slot = math.max(tonumber(ARGV[1]), next_at)
-redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[2])), 'EX', 3600)
-return tostring(slot)
+local now, capacity, window = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local kept = {}
+for _, value in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  local t = tonumber(value)
+  if t > now - window then table.insert(kept, t) end
+end
+local slot = now
+if #kept >= capacity then slot = math.max(slot, kept[#kept - capacity + 1] + window) end
+if #kept > 0 then slot = math.max(slot, kept[#kept]) end
+table.insert(kept, slot)
+redis.call('DEL', KEYS[1])
+for i = math.max(1, #kept - capacity + 1), #kept do
+  redis.call('RPUSH', KEYS[1], string.format('%.17g', kept[i]))
+end
+redis.call('EXPIRE', KEYS[1], 3600)
+return string.format('%.17g', slot)
 """
+
+
+def next_slot(held: list[float], capacity: int, window: float, now: float) -> tuple[float, list[float]]:
+    """The first moment at or after `now` when the `window` seconds ending there hold fewer than
+    `capacity` of the `held` slots (oldest first), and the slots to keep with it.
+
+    Slots older than the window constrain nothing and are dropped; a slot is never earlier than
+    the last one held, so the list stays in order.
+    """
+    kept = [t for t in held if t > now - window]
+    slot = now
+    if len(kept) >= capacity:
+        slot = max(slot, kept[-capacity] + window)
+    if kept:
+        slot = max(slot, kept[-1])
+    kept.append(slot)
+    return slot, kept[-capacity:]
 
 
 class RedisState:
@@ -146,8 +180,9 @@ class RedisState:
         self.prefix = prefix
         self._reserve = self.redis.register_script(_RESERVE_SCRIPT)
 
-    def reserve(self, bucket: str, interval: float, now: float) -> float:
-        return float(self._reserve(keys=[f"{self.prefix}slot:{bucket}"], args=[repr(now), repr(interval)]))
+    def reserve(self, bucket: str, capacity: int, window: float, now: float) -> float:
+        keys = [f"{self.prefix}window:{bucket}"]
+        return float(self._reserve(keys=keys, args=[repr(now), capacity, repr(window)]))
 
     def record(self, source: str, now: float, *, ok: bool, reason: str = "") -> None:
         minute_key = f"{self.prefix}minute:{source}:{int(now // _MINUTE)}"

@@ -1,9 +1,9 @@
-"""The per-source rate limit holds across processes: two workers share SEC's 10 requests a second."""
+"""The per-source rate limit holds across processes: two workers share SEC's 10 requests a second
+(at most 10 in any one second, a sliding window)."""
 
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import multiprocessing
 import os
 
@@ -12,8 +12,8 @@ import pytest
 import redis
 
 from datasources.config import load_config
-from datasources.http import SourceClient
-from datasources.state import RedisState, SqliteState
+from datasources.http import SourceClient, budget
+from datasources.state import RedisState, SqliteState, next_slot
 from tests.datasources.conftest import FakeClock
 
 REQUESTS_PER_PROCESS = 15
@@ -36,11 +36,9 @@ def _burst(state_path: str, config: object, queue: multiprocessing.Queue) -> Non
     queue.put(sent)
 
 
-def _assert_spaced(times: list[float], rate: float) -> None:
-    times = sorted(times)
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 1 / rate - 1e-9
+def _assert_windowed(times: list[float], rate: float) -> None:
     # No one-second window holds more than `rate` requests.
+    times = sorted(times)
     assert max(sum(1 for t in times if start <= t < start + 1) for start in times) <= rate
 
 
@@ -59,9 +57,10 @@ def test_it_spaces_two_processes_requests_through_one_budget(tmp_path) -> None:
         assert worker.exitcode == 0
     times = results[0] + results[1]
     assert len(times) == 2 * REQUESTS_PER_PROCESS
-    _assert_spaced(times, rate=10.0)
-    # 30 requests at 10 a second span 2.9 s of (fake) time, whichever process sent them.
-    assert max(times) - min(times) == pytest.approx(2.9)
+    _assert_windowed(times, rate=10.0)
+    # 30 requests, at most 10 in any second: three rounds of 10, at 0, 1 and 2 s of (fake) time,
+    # whichever process sent them.
+    assert sorted(times) == pytest.approx([5_000.0] * 10 + [5_001.0] * 10 + [5_002.0] * 10)
 
 
 def test_it_holds_one_process_to_the_setting(make_client, clock) -> None:
@@ -74,8 +73,8 @@ def test_it_holds_one_process_to_the_setting(make_client, clock) -> None:
     client = make_client(handler, rate_limits={"sec": 10.0, "yahoo": 2.0, "fred": 2.0})
     for _ in range(6):
         client.get("yahoo", "https://query1.finance.yahoo.com/x")
-    _assert_spaced(sent, rate=2.0)
-    assert sent[-1] - sent[0] == pytest.approx(2.5)
+    _assert_windowed(sent, rate=2.0)
+    assert [t - sent[0] for t in sent] == pytest.approx([0.0, 0.0, 1.0, 1.0, 2.0, 2.0])
 
 
 def _redis_url() -> str | None:
@@ -96,6 +95,40 @@ def test_it_shares_the_slots_through_redis() -> None:
         RedisState(url, prefix="pmresearch:test-ratelimit:"),
     )
     first.clear()
-    slots = [state.reserve("sec", 0.1, 100.0) for state in (first, second) * 5]
+    slots = [state.reserve("sec", 5, 1.0, 100.0) for state in (first, second) * 6]
+    later = first.reserve("sec", 5, 1.0, 103.5)
     first.clear()
-    assert slots == pytest.approx([100.0 + 0.1 * i for i in range(10)])
+    assert slots == pytest.approx([100.0] * 5 + [101.0] * 5 + [102.0] * 2)
+    assert later == pytest.approx(103.5)
+
+
+def test_sqlite_and_redis_reserve_alike(tmp_path) -> None:
+    url = _redis_url()
+    if url is None:
+        pytest.skip("Redis is not reachable")
+    shared = RedisState(url, prefix="pmresearch:test-ratelimit-alike:")
+    shared.clear()
+    local = SqliteState(str(tmp_path / "state.sqlite3"))
+    asked = [(3, 1.0, 10.0), (3, 1.0, 10.2), (3, 1.0, 10.2), (3, 1.0, 10.3), (3, 1.0, 11.05), (3, 1.0, 14.0)]
+    got = [(local.reserve("x", *a), shared.reserve("x", *a)) for a in asked]
+    shared.clear()
+    assert [a for a, _ in got] == pytest.approx([b for _, b in got])
+
+
+def test_next_slot_on_a_worked_example() -> None:
+    # Capacity 3 a second. Held: 10.0, 10.2, 10.2. At 10.3 the window (9.3, 10.3] is full, so the
+    # next moment is 10.0 + 1 = 11.0; at 11.05 the held 10.2, 10.2, 11.0 fill (10.05, 11.05], so
+    # 10.2 + 1 = 11.2; at 14.0 everything held has left the window: 14.0 at once.
+    held: list[float] = [10.0, 10.2, 10.2]
+    slot, held = next_slot(held, 3, 1.0, 10.3)
+    assert (slot, held) == (pytest.approx(11.0), pytest.approx([10.2, 10.2, 11.0]))
+    slot, held = next_slot(held, 3, 1.0, 11.05)
+    assert (slot, held) == (pytest.approx(11.2), pytest.approx([10.2, 11.0, 11.2]))
+    slot, held = next_slot(held, 3, 1.0, 14.0)
+    assert (slot, held) == (14.0, [14.0])
+
+
+def test_a_rate_below_one_a_second_is_one_request_per_interval() -> None:
+    assert budget(10.0) == (10, 1.0)
+    assert budget(2.5) == (2, 1.0)
+    assert budget(0.5) == (1, 2.0)
