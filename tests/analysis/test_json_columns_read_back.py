@@ -7,7 +7,7 @@ import json
 import pytest
 
 from analysis.models import Analysis
-from core.json_columns import FastJSONDecoder
+from core.json_columns import FastJSONDecoder, loads
 from tests.factories import AnalysisFactory
 
 # Texts where orjson alone would differ from `json.loads` (it reads a 100-bit integer as a
@@ -30,6 +30,13 @@ def test_it_decodes_to_what_the_standard_library_gives(text: str) -> None:
     ours, standard = json.loads(text, cls=FastJSONDecoder), json.loads(text)
     assert repr(ours) == repr(standard)  # repr: NaN is not equal to itself
     assert [type(value) for value in _leaves(ours)] == [type(value) for value in _leaves(standard)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_a_source_body_decodes_as_the_standard_library_reads_it(text: str) -> None:
+    body = text.encode("utf-8")
+    assert repr(loads(body)) == repr(json.loads(body))
+    assert repr(loads(text)) == repr(json.loads(text))
 
 
 @pytest.mark.parametrize("text", ["{", '{"a": 1,}', "nul", ""])

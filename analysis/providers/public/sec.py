@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import re
 import statistics
 import xml.etree.ElementTree as ET
@@ -29,6 +28,7 @@ from analysis.providers.public.sec_facts import (  # noqa: F401  (re-exported)
     fundamentals_from_companyfacts,
 )
 from analysis.providers.public.sectors import sector_of_sic  # noqa: F401  (re-exported)
+from core import json_columns
 
 SOURCE = "sec"
 TICKER_MAP_PATH = "/files/company_tickers.json"  # on SEC_WWW_URL
@@ -96,7 +96,7 @@ def load_json(body: bytes | str | dict, what: str) -> dict:
     if is_no_such_filer(body):
         raise NoSuchFiler(f"SEC has no filer for {what}")
     try:
-        data = json.loads(body)
+        data = json_columns.loads(body)
     except (ValueError, UnicodeDecodeError) as error:
         raise MarketDataError(f"SEC {what}: the response is not JSON") from error
     if not isinstance(data, dict):
