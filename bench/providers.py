@@ -26,6 +26,7 @@ It prints figures and asserts none.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import multiprocessing
@@ -55,7 +56,9 @@ def _bodies(tickers: list[str]) -> dict[str, Any]:
     """The recordings the replay server answers with, composed here (before the server forks)."""
     from tests.public_provider import conftest as rec
 
-    facts = SHARED_FACTS.read_bytes() if SHARED_FACTS.exists() else json.dumps(rec.companyfacts()).encode()
+    # Compact, as SEC serves it.
+    excerpt = json.dumps(rec.companyfacts(), separators=(",", ":")).encode()
+    facts = SHARED_FACTS.read_bytes() if SHARED_FACTS.exists() else excerpt
     ciks = {ticker: 1_000_000 + i for i, ticker in enumerate(["NVDA", "SPY", *tickers])}
     return {
         "facts": facts,
@@ -195,7 +198,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     from analysis.providers.public import loaders
     from datasources.cache import clear
-    from datasources.http import get_client, reset_client
+    from datasources.http import budget, get_client, reset_client
     from orchestration.analysis import prepare_run, run_analysis
     from tests.public_provider.conftest import AS_OF_MOMENT, FROZEN_NOW
 
@@ -229,13 +232,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
     settings.MARKET_DATA_PROVIDER = "demo"
     timed("NVDA")
+    # What start-up and the first analysis loaded, out of the collector's sight, as the ASGI
+    # server does after start-up (`pmresearch/asgi.py`): otherwise a full collection walking
+    # Django's objects (60-90 ms here) lands inside some of the timed runs.
+    gc.freeze()
     figures["demo_ms"] = _median_ms([timed("NVDA") for _ in range(args.repeat)])
 
     settings.MARKET_DATA_PROVIDER = "public"
     reset_client()
     get_client()  # once per process (its TLS context, the shared state): part of no analysis
     cold, warm, cold_sent, warm_requests, in_flight = [], [], [], [], []
+    window = max(budget(rate)[1] for rate in rates.values())
     for _ in range(args.repeat):
+        # Each cold run alone, as one analysis would be: back to back, four runs' SEC requests
+        # fell in one second and the rate limit (rightly) held the fourth run's back 100-300 ms.
+        time.sleep(window)
         clear()
         server.stats(reset=True)
         before = dict(get_client().requests_sent)
@@ -253,6 +264,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     figures["cold_max_in_flight"] = max(in_flight)
     figures["cold_bound"] = bound(figures["requests_cold"], args.delay_ms, width, rates)
 
+    time.sleep(window)
     clear()
     server.stats(reset=True)
     before = dict(get_client().requests_sent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from analysis.providers.checks import configuration_problems
@@ -24,11 +25,14 @@ class _ReadOnly(admin.ModelAdmin):
 @admin.register(CachedResponse)
 class CachedResponseAdmin(_ReadOnly):
     change_list_template = "admin/datasources/data_sources.html"
-    list_display = ("source", "key", "ticker", "size_bytes", "fetched_at", "expires_at")
+    list_display = ("source", "key", "ticker", "size_bytes", "compressed", "fetched_at", "expires_at")
     list_filter = ("source",)
     search_fields = ("key", "ticker")
     exclude = ("content",)
     ordering = ("-fetched_at",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CachedResponse]:
+        return super().get_queryset(request).defer("content")  # the list never shows bodies
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         overview = data_sources_overview(problems=configuration_problems())

@@ -17,6 +17,8 @@ class CachedResponse(models.Model):
     size_bytes = models.PositiveIntegerField()
     fetched_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
+    # `content` holds the body zlib-compressed (large bodies: `cache.pack`); `size_bytes` is the body's.
+    compressed = models.BooleanField(default=False)
     # Last, so SQLite reads the columns above without walking a large body's overflow pages
     # (migration 0002).
     content = models.BinaryField()

@@ -49,8 +49,8 @@ class ReplayHTTP:
         self._chart = json.loads(rec.load("yahoo/chart-NVDA-2021-02-01-to-2021-08-31.json"))
         filings = rec.submissions(facts)
         self._facts, self._submissions = {}, {}
-        for cik in self.ciks.values():
-            self._facts[cik] = json.dumps({**facts, "cik": cik}).encode()
+        for cik in self.ciks.values():  # compact, as SEC serves it (`companyfacts_scan` reads that)
+            self._facts[cik] = json.dumps({**facts, "cik": cik}, separators=(",", ":")).encode()
             self._submissions[cik] = json.dumps({**filings, "cik": str(cik)}).encode()
         rows = {str(i): {"cik_str": c, "ticker": t, "title": t} for i, (t, c) in enumerate(self.ciks.items())}
         self._ticker_map = json.dumps(rows).encode()

@@ -10,7 +10,8 @@ second) then holds up only its own requests, never another service's. Within a l
 take their rate-limit slots in the order they were planned (SEC's companyfacts, the largest
 body, before the submissions), whichever thread wakes first.
 
-Only HTTP runs in the lanes' threads. The calling thread reads each body from its future when
+Only HTTP runs in the lanes' threads, and the compression of what the cache will keep (`pack`,
+which runs without the interpreter lock). The calling thread reads each body from its future when
 the loader asks for it (`loaders._body`), and it alone reads and writes the cache tables, as
 before, so no database connection is opened per thread. A GET that failed answers every later
 read in the same prefetch with its failure (SEC's ticker map down is one failure for a
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from datasources.cache import Packed
 from datasources.models import CachedResponse
 
 
@@ -48,7 +50,7 @@ class Planned:
     ticker: str = ""  # tags the cache entry for `clear_market_cache --ticker`
 
 
-Fetch = Callable[[Planned, Callable[[], None]], bytes]  # (planned, on_slot) -> body
+Fetch = Callable[[Planned, Callable[[], None]], Packed]  # (planned, on_slot) -> body
 _SET = threading.Event()
 _SET.set()
 _current: contextvars.ContextVar[FetchAhead | None] = contextvars.ContextVar("fetch_ahead", default=None)
@@ -57,6 +59,20 @@ _current: contextvars.ContextVar[FetchAhead | None] = contextvars.ContextVar("fe
 def current() -> FetchAhead | None:
     """The fetch-ahead of the prefetch running in this thread, if any."""
     return _current.get()
+
+
+def arrived_first(planned: list[Planned]) -> list[Planned]:
+    """`planned` with the bodies still on their way last (else in order): no wait on one body
+    while another could be read."""
+    ahead = current()
+    if ahead is None:
+        return planned
+
+    def on_its_way(p: Planned) -> bool:
+        sent = ahead.sent(p.source, p.key)
+        return sent is not None and not sent.done()
+
+    return sorted(planned, key=on_its_way)
 
 
 Stamp = tuple[dt.datetime, int]  # a cached body's (fetched_at, size_bytes)
@@ -86,7 +102,7 @@ class FetchAhead:
         self.width = max(1, width)
         self._fetch = fetch
         self._lanes: dict[str, ThreadPoolExecutor] = {}
-        self._futures: dict[tuple[str, str], Future[bytes]] = {}
+        self._futures: dict[tuple[str, str], Future[Packed]] = {}
         self._last_slot: dict[str, threading.Event] = {}  # per lane: its latest GET has its slot
 
     def send(self, planned: Iterable[Planned], held: dict[tuple[str, str], Stamp] | None = None) -> int:
@@ -103,29 +119,43 @@ class FetchAhead:
                 continue
             after = self._last_slot.get(p.source) or _SET
             self._last_slot[p.source] = slotted = threading.Event()
-            self._futures[(p.source, p.key)] = self._lane(p.source).submit(self._run, p, after, slotted)
+            self._futures[(p.source, p.key)] = body = Future()
+            self._lane(p.source).submit(self._run, p, after, slotted, body)
             started += 1
         return started
 
-    def sent(self, source: str, key: str) -> Future[bytes] | None:
+    def sent(self, source: str, key: str) -> Future[Packed] | None:
         """The GET this fetch-ahead started for (source, key), if any. It stays: a body that failed
         fails every read of this prefetch the same way, without asking the source again."""
         return self._futures.get((source, key))
 
     def close(self) -> None:
         """Cancel what has not started; requests in flight finish in their lane and are dropped."""
+        for body in self._futures.values():
+            body.cancel()  # a GET not started yet; one running keeps its future
         self._futures.clear()
         for lane in self._lanes.values():
             lane.shutdown(wait=False, cancel_futures=True)
 
-    def _run(self, planned: Planned, after: threading.Event, slotted: threading.Event) -> bytes:
+    def _run(
+        self, planned: Planned, after: threading.Event, slotted: threading.Event, body: Future[Packed]
+    ) -> None:
+        if not body.set_running_or_notify_cancel():
+            slotted.set()
+            return
         # Rate-limit slots in the order the caller planned (its largest body first), not in the
         # order the lane's threads happen to wake: each GET reserves only after the one before it.
         after.wait()
         try:
-            return self._fetch(planned, slotted.set)
+            packed = self._fetch(planned, slotted.set)
+        except BaseException as exc:
+            body.set_exception(exc)
+            return
         finally:
             slotted.set()  # also when the GET failed before reserving (an open circuit)
+        # The body first, then what the cache keeps of it: the reader parses while zlib runs here.
+        body.set_result(packed)
+        packed.finish()
 
     def _lane(self, source: str) -> ThreadPoolExecutor:
         lane = self._lanes.get(source)

@@ -40,10 +40,18 @@ from analysis.market_data import (
     last_closed_session_day,
 )
 from analysis.providers.csv import CsvProvider
-from analysis.providers.public import fetch_ahead, fred, memo, sec, sec_facts, yahoo
+from analysis.providers.public import companyfacts_scan, fetch_ahead, fred, memo, sec, sec_facts, yahoo
 from analysis.providers.public.fetch_ahead import Planned
 from analysis.providers.public.snapshot import Entry, beta_against
-from datasources.cache import CachedBody, RowItem, cached_body, cached_rows, default_ttl, store_rows
+from datasources.cache import (
+    CachedBody,
+    Packed,
+    RowItem,
+    cached_body,
+    cached_rows,
+    default_ttl,
+    store_rows,
+)
 from datasources.config import SERVICES, load_config
 from datasources.http import SourceUnavailable, get_client
 from datasources.models import CachedResponse
@@ -78,27 +86,30 @@ def _until_bar_final() -> dt.timedelta:
     return final - local
 
 
-def fetch(planned: Planned, on_slot: Callable[[], None] | None = None) -> bytes:
+def fetch(planned: Planned, on_slot: Callable[[], None] | None = None) -> Packed:
     """GET one planned body through the process's client; a 404 is a body too (unknown ticker or filer).
 
     Touches no database, so a prefetch may run it in its fetching threads (`fetch_ahead`, which
-    passes `on_slot`: see `SourceClient.get`).
+    passes `on_slot`: see `SourceClient.get`), which then compress what the cache will keep
+    (`Packed`) while the calling thread parses the body.
     """
     response = get_client().get(planned.source, planned.url, params=planned.params, on_slot=on_slot)
     if response.ok or response.status == 404:
-        return response.content
+        return Packed(response.content)  # compressed by whoever needs it first (`fetch_ahead._run`)
     raise SourceUnavailable(f"{SERVICES[planned.source]['label']} answered HTTP {response.status}")
 
 
-def _body(planned: Planned) -> CachedBody:
+def _body(planned: Planned, on_fetched: Callable[[bytes], None] | None = None) -> CachedBody:
     """The body for `planned`, from the cache, from a GET the prefetch already sent, or fetched now."""
     ahead = fetch_ahead.current()
 
-    def get() -> bytes:
+    def get() -> Packed:
         sent = ahead.sent(planned.source, planned.key) if ahead is not None else None
         return sent.result() if sent is not None else fetch(planned)
 
-    body = cached_body(planned.source, planned.key, get, ttl=planned.ttl, ticker=planned.ticker)
+    body = cached_body(
+        planned.source, planned.key, get, ttl=planned.ttl, ticker=planned.ticker, on_fetched=on_fetched
+    )
     memo.record(planned.source, planned.key, body.fetched_at)
     return body
 
@@ -163,8 +174,20 @@ def _parsed(planned: Planned, parse: Callable[[bytes], T]) -> tuple[T, dt.dateti
         if fresh.filter(fetched_at=held[0], size_bytes=held[1]).exists():
             memo.record(planned.source, planned.key, held[0])
             return held[2], held[0]
-    body = _body(planned)
-    value = parse(body.content)
+    # A fetched body is parsed before it is stored, while its compression finishes (`cache.Packed`);
+    # what the parse raised is raised once the body is stored, as when parsing came after.
+    outcome: list[tuple[bool, Any]] = []
+
+    def parse_fetched(content: bytes) -> None:
+        try:
+            outcome.append((True, parse(content)))
+        except Exception as exc:  # raised again below, once the body is stored
+            outcome.append((False, exc))
+
+    body = _body(planned, parse_fetched)
+    ok, value = outcome[0] if outcome else (True, parse(body.content))
+    if not ok:
+        raise value
     with _parsed_lock:
         _parsed_values[slot] = (body.fetched_at, len(body.content), value)
         _parsed_values.move_to_end(slot)
@@ -193,7 +216,12 @@ def _ticker_map(content: bytes) -> dict[str, int] | None:
 def _fact_table(content: bytes) -> sec_facts.FactTable | MarketDataError | None:
     """Only the concepts the fundamentals read, parsed once; a malformed fact is kept as its error,
     which fails the fundamentals alone (earnings and 8-K events still read the submissions)."""
-    facts = _sec_object("companyfacts")(content)
+    if sec.is_no_such_filer(content):
+        return None
+    # Only the concepts read, when the body is in SEC's layout (`companyfacts_scan`), else all of it.
+    facts = companyfacts_scan.read_concepts(content, sec_facts.CONCEPT_KEYS)
+    if facts is None:
+        facts = _sec_object("companyfacts")(content)
     if facts is None:
         return None
     try:
@@ -266,8 +294,8 @@ def sec_filer(ticker: str) -> tuple[Facts, dict | None, dt.datetime | None, str]
     facts: Facts = None
     submissions: dict | None = None
     fetched: list[dt.datetime] = []
-    # companyfacts first: it is decoded while submissions may still be on its way.
-    for planned in filer_requests(cik, ticker):
+    # What has arrived first is read first: companyfacts, the larger, is often still on its way.
+    for planned in fetch_ahead.arrived_first(filer_requests(cik, ticker)):
         if planned.key.startswith("companyfacts:"):
             try:
                 facts, at = _parsed(planned, _fact_table)

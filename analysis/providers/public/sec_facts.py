@@ -84,6 +84,7 @@ CONCEPTS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 UNITS = {"eps": PER_SHARE, "dividends_per_share": PER_SHARE, "shares": SHARES}
+CONCEPT_KEYS = frozenset(pair for pairs in CONCEPTS.values() for pair in pairs)
 
 
 def fact_available_at(filed: dt.date) -> dt.datetime:
