@@ -166,8 +166,11 @@ def _median_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 1)
 
 
+Budget = tuple[int, float]  # (capacity, window in seconds), as `datasources.http.budget`
+
+
 def bound(
-    sent: dict[str, int], delay_ms: float, width: int, rates: dict[str, float], *, ticker_map: bool
+    sent: dict[str, int], delay_ms: float, width: int, rates: dict[str, Budget], *, ticker_map: bool
 ) -> dict[str, Any]:
     """The goal for the requests `sent`, and the floor no client of these lanes can beat, in ms.
 
@@ -177,16 +180,14 @@ def bound(
     services' rounds overlap), at most `rate` in any one second (the limiter's sliding window:
     the n-th request goes out floor((n - 1) / capacity) windows after the first, then takes the
     delay), and, when SEC's ticker map is among them (`ticker_map`), the map before the
-    per-company bodies.
+    per-company bodies. `rates`: each service's (capacity, window), as `datasources.http.budget`.
     """
-    from datasources.http import budget
-
     asked = {service: n for service, n in sent.items() if n}
     formula = sum(asked.values()) * delay_ms / width
     floors = {
         service: max(
             math.ceil(n / width) * delay_ms,
-            (n - 1) // budget(rates[service])[0] * budget(rates[service])[1] * 1000 + delay_ms,
+            (n - 1) // rates[service][0] * rates[service][1] * 1000 + delay_ms,
         )
         for service, n in asked.items()
     }
@@ -217,16 +218,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     base = server.base
     settings.SEC_DATA_URL, settings.SEC_WWW_URL = f"{base}/sec-data", f"{base}/sec-www"
     settings.YAHOO_QUERY_URL, settings.FRED_URL = f"{base}/yahoo", f"{base}/fred"
-    settings.YAHOO_RATE_LIMIT_PER_SECOND = settings.FRED_RATE_LIMIT_PER_SECOND = 1000.0
+    # Yahoo publishes no limit (4 a second by default here): lifted, so the watchlist shows
+    # SEC's, as the issue asks. SEC's and FRED's are their defaults.
+    settings.YAHOO_RATE_LIMIT_PER_SECOND = 1000.0
     rates = {
-        "sec": settings.SEC_RATE_LIMIT_PER_SECOND,
-        "yahoo": settings.YAHOO_RATE_LIMIT_PER_SECOND,
-        "fred": settings.FRED_RATE_LIMIT_PER_SECOND,
+        service: budget(
+            float(getattr(settings, f"{service.upper()}_RATE_LIMIT_PER_SECOND")),
+            float(getattr(settings, f"{service.upper()}_RATE_LIMIT_WINDOW_SECONDS")),
+        )
+        for service in ("sec", "yahoo", "fred")
     }
     width = settings.WATCHLIST_CONCURRENCY
     figures: dict[str, Any] = {
         "delay_ms": args.delay_ms,
         "sec_rate_limit_per_s": settings.SEC_RATE_LIMIT_PER_SECOND,
+        "fred_rate_limit": f"{rates['fred'][0]} per {rates['fred'][1]:g} s",
         "width_per_service": width,
     }
 
@@ -251,7 +257,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     reset_client()
     get_client()  # once per process (its TLS context, the shared state): part of no analysis
     cold, warm, cold_sent, warm_requests, in_flight = [], [], [], [], []
-    window = max(budget(rate)[1] for rate in rates.values())
+    # SEC's window: FRED's (60 s) holds a cold run's 6 series many times over.
+    window = rates["sec"][1]
     for _ in range(args.repeat):
         # Each cold run alone, as one analysis would be: back to back, four runs' SEC requests
         # fell in one second and the rate limit (rightly) held the fourth run's back 100-300 ms.
@@ -353,7 +360,10 @@ def main() -> int:
         print(json.dumps(figures, indent=2))
         return 0
     w, f = figures["watchlist"], figures
-    print(f"replay delay {f['delay_ms']:g} ms per request; SEC limit {f['sec_rate_limit_per_s']:g}/s")
+    print(
+        f"replay delay {f['delay_ms']:g} ms per request; SEC limit {f['sec_rate_limit_per_s']:g}/s;"
+        f" FRED limit {f['fred_rate_limit']}"
+    )
     print(f"demo, one analysis:             {f['demo_ms']:8.1f} ms")
     print(
         f"public cold (cache empty):      {f['public_cold_ms']:8.1f} ms  {_requests(f['requests_cold'])},"

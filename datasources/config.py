@@ -32,18 +32,21 @@ SERVICES: dict[str, dict[str, Any]] = {
         "label": "SEC",
         "urls": ("SEC_DATA_URL", "SEC_WWW_URL"),
         "rate": "SEC_RATE_LIMIT_PER_SECOND",
+        "window": "SEC_RATE_LIMIT_WINDOW_SECONDS",
         "timeout": "SEC_TIMEOUT_SECONDS",
     },
     "yahoo": {
         "label": "Yahoo",
         "urls": ("YAHOO_QUERY_URL",),
         "rate": "YAHOO_RATE_LIMIT_PER_SECOND",
+        "window": "YAHOO_RATE_LIMIT_WINDOW_SECONDS",
         "timeout": "YAHOO_TIMEOUT_SECONDS",
     },
     "fred": {
         "label": "FRED",
         "urls": ("FRED_URL",),
         "rate": "FRED_RATE_LIMIT_PER_SECOND",
+        "window": "FRED_RATE_LIMIT_WINDOW_SECONDS",
         "timeout": "FRED_TIMEOUT_SECONDS",
     },
 }
@@ -61,6 +64,7 @@ class MarketDataConfig:
     sec_user_agent: str
     fred_api_key: str
     rate_limits: dict[str, float]  # service -> requests per second
+    rate_windows: dict[str, float]  # service -> seconds the rate is counted over (`http.budget`)
     timeouts: dict[str, float]  # service -> seconds per request
     tries: int
     backoff_seconds: float
@@ -102,6 +106,7 @@ def load_config() -> MarketDataConfig:
         sec_user_agent=str(settings.SEC_USER_AGENT).strip(),
         fred_api_key=str(settings.FRED_API_KEY),
         rate_limits={svc: float(getattr(settings, spec["rate"])) for svc, spec in SERVICES.items()},
+        rate_windows={svc: float(getattr(settings, spec["window"])) for svc, spec in SERVICES.items()},
         timeouts={svc: float(getattr(settings, spec["timeout"])) for svc, spec in SERVICES.items()},
         tries=int(settings.MARKET_DATA_TRIES),
         backoff_seconds=float(settings.MARKET_DATA_BACKOFF_SECONDS),
@@ -145,6 +150,8 @@ def source_problems(config: MarketDataConfig | None = None) -> list[str]:
                 )
         if not config.rate_limits[service] > 0:
             problems.append(f"{SERVICES[service]['rate']} must be above 0 (requests per second).")
+        if not config.rate_windows[service] > 0:
+            problems.append(f"{SERVICES[service]['window']} must be above 0 (seconds).")
         if not config.timeouts[service] > 0:
             problems.append(f"{SERVICES[service]['timeout']} must be above 0 (seconds).")
     for name, value in (

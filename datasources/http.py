@@ -14,10 +14,12 @@ key, reaches that message.
   success or reopens it.
 - Rate limit (per source, shared by every process through `datasources.state`): the hosts of one
   service share its budget, since SEC counts data.sec.gov and www.sec.gov together. A rate of r
-  a second is at most r requests in any one second (`budget`: below 1 a second, one request per
-  1 / r seconds), a sliding window, so independent requests go out together while the window has
-  room. Each request reserves its moment in the shared window; within a process the sends also
-  keep to the window, so threads of one prefetch that wake late do not go out on top of it.
+  a second over a window of w seconds is at most r x w requests in any w seconds (`budget`;
+  under one a window, one request per 1 / r seconds), a sliding window, so independent requests
+  go out together while the window has room: SEC's 10 a second (w = 1), FRED's published 120 a
+  minute (w = 60), where 2 in any one second held a cold analysis's six series over 2 s. Each
+  request reserves its moment in the shared window; within a process the sends also keep to the
+  window, so threads of one prefetch that wake late do not go out on top of it.
 - Keys: `FRED_API_KEY` and any `api_key`/`token` parameter are redacted from `url_redacted`,
   from this module's log lines and, by a filter on the `httpx` logger, from httpx's own.
 
@@ -127,14 +129,17 @@ class _Breaker:
     last_reason: str = ""
 
 
-def budget(rate: float) -> tuple[int, float]:
-    """A rate of `rate` requests a second as a sliding window: (capacity, window in seconds).
+def budget(rate: float, window: float = 1.0) -> tuple[int, float]:
+    """`rate` requests a second counted over `window` seconds, as a sliding window: (capacity,
+    window in seconds).
 
-    At most floor(rate) requests in any one second; below one a second, one per 1 / rate seconds.
+    At most floor(rate x window) requests in any `window` seconds; when that is under one, one
+    request per 1 / rate seconds.
     """
-    if rate < 1:
+    capacity = int(rate * window + 1e-9)
+    if capacity < 1:
         return 1, 1.0 / rate
-    return int(rate + 1e-9), 1.0
+    return capacity, window
 
 
 @dataclass
@@ -234,7 +239,7 @@ class SourceClient:
         return f"Mozilla/5.0 (compatible; pmresearch/{VERSION})"
 
     def _wait_for_slot(self, source: str, on_slot: Callable[[], None] | None = None) -> None:
-        capacity, window = budget(self.config.rate_limits[source])
+        capacity, window = budget(self.config.rate_limits[source], self.config.rate_windows[source])
         slot = self._state.reserve(source, capacity, window, self.clock.now())
         if on_slot is not None:
             on_slot()

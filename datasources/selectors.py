@@ -38,6 +38,7 @@ def data_sources_overview(
                 "in_use": config.is_public and service in config.services_in_use(),
                 "base_urls": {name: config.base_urls[name] for name in spec["urls"]},
                 "rate_limit_per_second": config.rate_limits[service],
+                "rate_limit_window_seconds": config.rate_windows[service],
                 "last_success": _when(status["last_success"]),
                 "last_failure": _when(status["last_failure"]),
                 "last_failure_reason": status["last_failure_reason"],

@@ -303,10 +303,15 @@ FRED_URL = env.str("FRED_URL", default="https://api.stlouisfed.org")
 SEC_USER_AGENT = env.str("SEC_USER_AGENT", default="")
 # Optional; point-in-time macro (ALFRED vintages) needs it. Never logged or shown.
 FRED_API_KEY = env.str("FRED_API_KEY", default="")
-# Requests per second per source, shared by every process of the deployment.
+# Requests per second per source, shared by every process of the deployment, counted over a
+# sliding window of the source's seconds: at most rate x window requests in any one window.
+# SEC allows 10 a second; FRED publishes 120 a minute (a cold analysis's series go out at once).
 SEC_RATE_LIMIT_PER_SECOND = env.float("SEC_RATE_LIMIT_PER_SECOND", default=10.0)
 YAHOO_RATE_LIMIT_PER_SECOND = env.float("YAHOO_RATE_LIMIT_PER_SECOND", default=4.0)
 FRED_RATE_LIMIT_PER_SECOND = env.float("FRED_RATE_LIMIT_PER_SECOND", default=2.0)
+SEC_RATE_LIMIT_WINDOW_SECONDS = env.float("SEC_RATE_LIMIT_WINDOW_SECONDS", default=1.0)
+YAHOO_RATE_LIMIT_WINDOW_SECONDS = env.float("YAHOO_RATE_LIMIT_WINDOW_SECONDS", default=1.0)
+FRED_RATE_LIMIT_WINDOW_SECONDS = env.float("FRED_RATE_LIMIT_WINDOW_SECONDS", default=60.0)
 # Seconds a request may take (companyfacts bodies run to 5 MB).
 SEC_TIMEOUT_SECONDS = env.float("SEC_TIMEOUT_SECONDS", default=20.0)
 YAHOO_TIMEOUT_SECONDS = env.float("YAHOO_TIMEOUT_SECONDS", default=10.0)

@@ -54,6 +54,7 @@ def test_it_fails_the_check_on_an_unknown_source_and_passes_a_sound_mix() -> Non
         ({"OPTIONS_SOURCE": "yahoo"}, "OPTIONS_SOURCE='yahoo' is not a options source"),
         ({"SEC_DATA_URL": "data.sec.gov"}, "SEC_DATA_URL must be an http(s) URL"),
         ({"SEC_RATE_LIMIT_PER_SECOND": 0}, "SEC_RATE_LIMIT_PER_SECOND must be above 0"),
+        ({"FRED_RATE_LIMIT_WINDOW_SECONDS": 0}, "FRED_RATE_LIMIT_WINDOW_SECONDS must be above 0 (seconds)"),
         ({"MARKET_DATA_TRIES": 0}, "MARKET_DATA_TRIES must be at least 1"),
     ],
 )

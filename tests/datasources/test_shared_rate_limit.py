@@ -132,3 +132,36 @@ def test_a_rate_below_one_a_second_is_one_request_per_interval() -> None:
     assert budget(10.0) == (10, 1.0)
     assert budget(2.5) == (2, 1.0)
     assert budget(0.5) == (1, 2.0)
+
+
+def test_a_rate_counted_over_a_longer_window_allows_its_whole_window_at_once() -> None:
+    # FRED publishes 120 a minute: 2 a second over 60 s is 120 in any 60 s, not 2 in any one.
+    assert budget(2.0, 60.0) == (120, 60.0)
+    assert budget(2.5, 2.0) == (5, 2.0)
+    assert budget(0.5, 1.0) == (1, 2.0)  # under one a window: one per 1 / rate seconds
+    assert budget(0.01, 60.0) == (1, 100.0)
+
+
+def test_freds_default_lets_a_cold_analysis_send_its_series_together(tmp_path) -> None:
+    # With FRED_API_KEY a cold analysis asks ALFRED for 6 series at 2 moments: 12 requests.
+    # Counted over FRED's minute they go out at once; the 121st of the minute waits for the
+    # first to leave the window. Before the window setting (2 in any one second) the 12th went
+    # out 5 s after the first.
+    clock = FakeClock(start=7_000.0)
+    sent: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(clock.now())
+        return httpx.Response(200)
+
+    config = load_config()
+    assert (config.rate_limits["fred"], config.rate_windows["fred"]) == (2.0, 60.0)
+    state = SqliteState(tmp_path / "state.sqlite3")
+    client = SourceClient(config=config, transport=httpx.MockTransport(handler), clock=clock, state=state)
+    for _ in range(12):
+        client.get("fred", "https://api.stlouisfed.org/fred/series/observations")
+    assert sent == [7_000.0] * 12
+    for _ in range(108):
+        client.get("fred", "https://api.stlouisfed.org/fred/series/observations")
+    client.get("fred", "https://api.stlouisfed.org/fred/series/observations")
+    assert sent[-2:] == [7_000.0, pytest.approx(7_060.0)]
