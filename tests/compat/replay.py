@@ -23,6 +23,8 @@ from tests.compat.recordings import Recording, load
 from tests.compat.shape import parse_sse, shape_differences
 
 UNSET: Any = object()
+# Every recording `replay` was asked for in this run (`test_coverage` checks them all were).
+REPLAYED: set[str] = set()
 
 
 def set_flags(flags: dict[str, bool]) -> None:
@@ -87,6 +89,7 @@ def replay(
 ) -> Any:
     """Replay recording `name` and return what came back (parsed JSON, events, or text)."""
     recording = load(name)
+    REPLAYED.add(name)
     response = send(client, recording, path=path, query=query, body=body, headers=headers)
     text = body_of(response)
     assert response.status_code == recording.status, (
