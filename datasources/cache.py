@@ -21,7 +21,7 @@ stays small, and writing it costs about 2 ms instead of 16-44 ms (SQLite, spilli
 into its log) on the cold analysis's critical path. `pack` compresses; a fetching thread calls it
 (`loaders.fetch`), where zlib runs without the interpreter lock, in parallel with the thread that
 reads the bodies. Reading one back costs ~10 ms per 4 MB, once per body version per process
-(`loaders._parsed` keeps what it parsed).
+(`sec_loaders._parsed` keeps what it parsed).
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def test_work_on_a_fetched_body_runs_before_it_is_stored_and_its_compression_wai
 
 
 def test_a_body_whose_parse_fails_is_stored_and_the_parse_error_raised(monkeypatch) -> None:
-    from analysis.providers.public import loaders
+    from analysis.providers.public import loaders, sec_loaders
     from analysis.providers.public.fetch_ahead import Planned
 
     monkeypatch.setattr(loaders, "fetch", lambda planned: Packed(b"not JSON"))
@@ -90,5 +90,5 @@ def test_a_body_whose_parse_fails_is_stored_and_the_parse_error_raised(monkeypat
         raise ValueError("does not parse")
 
     with pytest.raises(ValueError, match="does not parse"):
-        loaders._parsed(Planned("sec", "submissions:5", "https://sec.test/x", ttl=TTL), parse)
+        sec_loaders._parsed(Planned("sec", "submissions:5", "https://sec.test/x", ttl=TTL), parse)
     assert bytes(_row("submissions:5").content) == b"not JSON"

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from analysis.market_data import MarketDataError
-from analysis.providers.public import companyfacts_scan, loaders, sec_facts
+from analysis.providers.public import companyfacts_scan, sec_facts, sec_loaders
 from tests.providers_public.conftest import SHARED, body
 
 EXCERPTS = ["sec/companyfacts-NVDA-2019-2021.json", "sec/companyfacts-AAPL-2019-2021.json"]
@@ -93,8 +93,8 @@ def test_it_declines_a_body_not_in_secs_layout(name):
 
 def test_a_declined_body_still_gets_the_whole_bodys_answer_or_error():
     content = body(EXCERPTS[0])
-    pretty = loaders._fact_table(json.dumps(json.loads(content)).encode())
-    assert pretty == loaders._fact_table(content) == sec_facts.fact_table(json.loads(content))
+    pretty = sec_loaders._fact_table(json.dumps(json.loads(content)).encode())
+    assert pretty == sec_loaders._fact_table(content) == sec_facts.fact_table(json.loads(content))
     with pytest.raises(MarketDataError, match="SEC companyfacts: the response is not JSON"):
-        loaders._fact_table(content[:-1])
-    assert loaders._fact_table(body("sec/submissions-404.xml")) is None
+        sec_loaders._fact_table(content[:-1])
+    assert sec_loaders._fact_table(body("sec/submissions-404.xml")) is None

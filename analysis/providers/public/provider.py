@@ -30,7 +30,7 @@ from analysis.market_data import (
     PriceSeries,
     session_close,
 )
-from analysis.providers.public import fetch_ahead, loaders
+from analysis.providers.public import fetch_ahead, loaders, sec_loaders
 from analysis.providers.public.fetch_ahead import Planned
 from analysis.providers.public.memo import memoized
 from analysis.providers.public.snapshot import NAME, Entry, SnapshotProvider
@@ -78,7 +78,7 @@ def _ticker_entries(ticker: str, as_of: dt.datetime, start: dt.date, index: tupl
     setup, current = _setup(), loaders.is_current(as_of)
     (fundamentals, earnings, submissions), sec_stamps = memoized(
         ("sec", ticker, as_of, current, setup, price_stamps, index[1]),
-        lambda: loaders.load_sec(ticker, as_of=as_of, prices=prices, index=index[0]),
+        lambda: sec_loaders.load_sec(ticker, as_of=as_of, prices=prices, index=index[0]),
         keep=_usable,
     )
     news, _ = memoized(
@@ -99,7 +99,7 @@ def _first_requests(
     wanted: list[str], names: list[str], moment: dt.datetime, start: dt.date
 ) -> list[Planned]:
     """Every GET known before any body is read, the ticker map first (SEC's other GETs wait on it)."""
-    planned: list[Planned | None] = [loaders.ticker_map_request()] if loaders.sec_on() else []
+    planned: list[Planned | None] = [sec_loaders.ticker_map_request()] if sec_loaders.sec_on() else []
     planned += [loaders.chart_request(t, as_of=moment, start=start) for t in [INDEX_TICKER, *names]]
     planned += [loaders.search_request(t, as_of=moment) for t in wanted]
     for when in (moment, moment - PREVIOUS_LOOKBACK):
@@ -113,14 +113,14 @@ def _filer_requests(tickers: list[str], mapping: dict[str, int] | None = None) -
     planned: list[Planned] = []
     for ticker in tickers:
         if mapping is not None:
-            cik = loaders.cik_of(mapping, ticker)
+            cik = sec_loaders.cik_of(mapping, ticker)
         else:
             try:
-                cik, _ = loaders.sec_cik(ticker)
+                cik, _ = sec_loaders.sec_cik(ticker)
             except (SourceUnavailable, MarketDataError):
                 return []  # the loaders report it, ticker by ticker
         if cik is not None:
-            planned += loaders.filer_requests(cik, ticker)
+            planned += sec_loaders.filer_requests(cik, ticker)
     return planned
 
 
@@ -142,11 +142,11 @@ def prefetch(
     width = max(1, parallel or settings.WATCHLIST_CONCURRENCY)
     with fetch_ahead.sending(width, loaders.fetch) as ahead:
         planned = _first_requests(wanted, names, moment, start)
-        sec_on = loaders.sec_on()
+        sec_on = sec_loaders.sec_on()
         # With the ticker map this process parsed last, SEC's per-company GETs are planned at
         # once and one cache query serves everything (what a warm analysis pays); it is used
         # only if the cache still holds that very map. Otherwise the map is read first.
-        remembered = loaders.remembered_ticker_map() if sec_on else None
+        remembered = sec_loaders.remembered_ticker_map() if sec_on else None
         filers = _filer_requests(wanted, remembered[1] or {}) if remembered is not None else []
         held = fetch_ahead.holdings(planned + filers)
         map_holds = remembered is not None and held.get(("sec", "tickers")) == remembered[0]
@@ -194,7 +194,7 @@ class PublicProvider:
     def earnings_dates(self, ticker: str, *, start: dt.date, end: dt.date) -> list[dt.date]:
         """Past report days and the estimated next one as known now, within [start, end]."""
         now = loaders.now()
-        _, earnings, _ = loaders.load_sec(
+        _, earnings, _ = sec_loaders.load_sec(
             ticker.upper(), as_of=now, prices=Entry(reason="not needed"), index=None
         )
         return SnapshotProvider(now, {("earnings", ticker.upper()): earnings}).earnings_dates(
