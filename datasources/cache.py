@@ -17,11 +17,11 @@ When a refetch fails and an expired body is held, `cached_body` returns the old 
 
 Bodies from COMPRESS_FROM_BYTES up are kept zlib-compressed (level 1), `size_bytes` still the
 body's own size: NVIDIA's 4 MB companyfacts is kept in 465 KB, so a cache of a few hundred filers
-stays small, and writing it costs about 2 ms instead of 16-44 ms (SQLite, spilling ~1,000 pages
-into its log) on the cold analysis's critical path. `pack` compresses; a fetching thread calls it
-(`loaders.fetch`), where zlib runs without the interpreter lock, in parallel with the thread that
-reads the bodies. Reading one back costs ~10 ms per 4 MB, once per body version per process
-(`sec_loaders._parsed` keeps what it parsed).
+stays small. A fetching thread hands the body over (`Packed`) and then compresses it
+(`fetch_ahead`; zlib runs without the interpreter lock) while the reading thread parses it; the
+row is written once both are done, in about 2 ms where 4 MB took SQLite 16-44 ms. Reading one
+back costs ~10 ms per 4 MB, once per body version per process (`sec_loaders._parsed` keeps what
+it parsed).
 """
 
 from __future__ import annotations
