@@ -58,26 +58,13 @@ def test_a_compressed_body_that_no_longer_decompresses_is_fetched_again() -> Non
     assert zlib.decompress(_row("companyfacts:3").content) == LARGE
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="column order matters on SQLite only")
-def test_the_body_stays_the_last_column_on_sqlite() -> None:
+def test_the_body_stays_the_last_column_where_that_matters() -> None:
     with connection.cursor() as cursor:
-        columns = [
-            c.name
-            for c in connection.introspection.get_table_description(cursor, "datasources_cached_response")
-        ]
-    assert columns[-2:] == ["compressed", "content"]
-
-
-def test_work_on_a_fetched_body_runs_before_it_is_stored_and_its_compression_waits() -> None:
-    packed = Packed(LARGE)  # as a fetching thread hands it over, not compressed yet
-    seen: list[tuple[bytes, bool]] = []
-
-    def on_fetched(content: bytes) -> None:
-        seen.append((content, CachedResponse.objects.filter(key="companyfacts:4").exists()))
-
-    cached_body("sec", "companyfacts:4", lambda: packed, ttl=TTL, on_fetched=on_fetched)
-    assert seen == [(LARGE, False)]
-    assert zlib.decompress(_row("companyfacts:4").content) == LARGE == packed.content
+        description = connection.introspection.get_table_description(cursor, "datasources_cached_response")
+    columns = [column.name for column in description]
+    assert {"compressed", "content"} <= set(columns)
+    if connection.vendor == "sqlite":  # PostgreSQL keeps large values out of line: order is moot
+        assert columns[-2:] == ["compressed", "content"]
 
 
 def test_a_body_whose_parse_fails_is_stored_and_the_parse_error_raised(monkeypatch) -> None:
