@@ -61,11 +61,13 @@ class SqliteState:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()
-        # This process's threads take turns here, where a handoff is immediate; left to SQLite's
-        # file lock, a thread that finds it taken retries after sleeps of 1, 2, 5, 10 ms and more,
-        # and a prefetch's eight lanes finishing together held one another up to 19 ms.
-        # Other processes still serialise on the file lock (`BEGIN IMMEDIATE`).
-        self._turn = threading.Lock()
+        # This process's threads take turns on a lock of its own, where a handoff is immediate;
+        # left to SQLite's file lock, a thread that finds it taken retries after sleeps of 1, 2,
+        # 5, 10 ms and more, and a prefetch's eight lanes finishing together held one another up
+        # to 19 ms. Other processes still serialise on the file lock (`BEGIN IMMEDIATE`). One
+        # lock per process: a child forked while a parent's thread held it must not inherit it
+        # held.
+        self._turns: dict[int, threading.Lock] = {}
         self._connect().executescript(_SCHEMA)
 
     def _connect(self) -> sqlite3.Connection:
@@ -79,9 +81,12 @@ class SqliteState:
             self._local.key = key
         return self._local.db
 
+    def _turn(self) -> threading.Lock:
+        return self._turns.setdefault(os.getpid(), threading.Lock())
+
     def _transaction(self, statements: list[tuple[str, tuple]]) -> None:
         db = self._connect()
-        with self._turn:
+        with self._turn():
             db.execute("BEGIN IMMEDIATE")
             try:
                 for sql, params in statements:
@@ -93,7 +98,7 @@ class SqliteState:
 
     def reserve(self, bucket: str, capacity: int, window: float, now: float) -> float:
         db = self._connect()
-        with self._turn:
+        with self._turn():
             # IMMEDIATE takes the write lock before the read, so no two processes read the same slots.
             db.execute("BEGIN IMMEDIATE")
             try:

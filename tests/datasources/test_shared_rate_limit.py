@@ -165,3 +165,18 @@ def test_freds_default_lets_a_cold_analysis_send_its_series_together(tmp_path) -
         client.get("fred", "https://api.stlouisfed.org/fred/series/observations")
     client.get("fred", "https://api.stlouisfed.org/fred/series/observations")
     assert sent[-2:] == [7_000.0, pytest.approx(7_060.0)]
+
+
+def test_a_child_forked_while_a_thread_holds_the_turn_still_reserves(tmp_path) -> None:
+    # The in-process turn is per process: a Celery child forked while one of the parent's
+    # threads was mid-reservation must not inherit that turn taken (it would wait forever).
+    state = SqliteState(tmp_path / "state.sqlite3")
+    turn = state._turn()
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=lambda: queue.put(state.reserve("sec", 10, 1.0, 100.0)))
+    with turn:
+        child.start()
+        slot = queue.get(timeout=10)
+    child.join(timeout=10)
+    assert slot == 100.0 and child.exitcode == 0
