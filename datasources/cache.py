@@ -79,14 +79,8 @@ class Packed:
             return self._stored
 
     def finish(self) -> None:
-        self.stored  # noqa: B018 - compresses, if no other thread has
-
-
-def pack(content: bytes) -> Packed:
-    """`content` ready for the cache, compressed now when it is large."""
-    packed = Packed(content)
-    packed.finish()
-    return packed
+        """Compress now, if no other thread has."""
+        _ = self.stored
 
 
 def _unpacked(row: CachedResponse) -> bytes | None:

@@ -17,7 +17,7 @@ class CachedResponse(models.Model):
     size_bytes = models.PositiveIntegerField()
     fetched_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
-    # `content` holds the body zlib-compressed (large bodies: `cache.pack`); `size_bytes` is the body's.
+    # `content` holds the body zlib-compressed (large bodies: `cache.Packed`); `size_bytes` is the body's.
     compressed = models.BooleanField(default=False)
     # Last, so SQLite reads the columns above without walking a large body's overflow pages
     # (migration 0002).

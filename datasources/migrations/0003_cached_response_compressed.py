@@ -1,4 +1,4 @@
-"""`compressed`: large bodies are kept zlib-compressed (`datasources.cache.pack`).
+"""`compressed`: large bodies are kept zlib-compressed (`datasources.cache.Packed`).
 
 Added before `content`, which stays the row's last column on SQLite (see 0002: reading the
 columns before a large value must not walk its overflow pages): the field is added, `content`

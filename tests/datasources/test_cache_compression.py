@@ -9,7 +9,7 @@ import zlib
 import pytest
 from django.db import connection
 
-from datasources.cache import COMPRESS_FROM_BYTES, Packed, cache_size, cached_body, pack
+from datasources.cache import COMPRESS_FROM_BYTES, Packed, cache_size, cached_body
 from datasources.models import CachedResponse
 from tests.providers_public.conftest import body
 
@@ -37,7 +37,8 @@ def test_a_large_body_is_kept_compressed_and_read_back_whole() -> None:
 
 
 def test_a_body_packed_by_the_fetching_thread_is_stored_as_packed() -> None:
-    packed = pack(LARGE)
+    packed = Packed(LARGE)
+    packed.finish()  # as the fetching thread does once it has handed the body over
     assert packed.compressed and packed.content == LARGE
     cached_body("sec", "companyfacts:2", lambda: packed, ttl=TTL)
     assert bytes(_row("companyfacts:2").content) == packed.stored

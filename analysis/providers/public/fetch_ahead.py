@@ -10,7 +10,7 @@ second) then holds up only its own requests, never another service's. Within a l
 take their rate-limit slots in the order they were planned (SEC's companyfacts, the largest
 body, before the submissions), whichever thread wakes first.
 
-Only HTTP runs in the lanes' threads, and the compression of what the cache will keep (`pack`,
+Only HTTP runs in the lanes' threads, and the compression of what the cache will keep (`Packed`,
 which runs without the interpreter lock). The calling thread reads each body from its future when
 the loader asks for it (`loaders._body`), and it alone reads and writes the cache tables, as
 before, so no database connection is opened per thread. A GET that failed answers every later
