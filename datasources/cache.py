@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -138,19 +138,46 @@ def cached_body(
     packed = fetched if isinstance(fetched, Packed) else Packed(fetched)
     if on_fetched is not None:
         on_fetched(packed.content)
-    CachedResponse.objects.update_or_create(
-        source=source,
-        key=key,
-        defaults={
-            "ticker": ticker.upper(),
-            "content": packed.stored,
-            "compressed": packed.compressed,
-            "size_bytes": len(packed.content),
-            "fetched_at": fetched_at,
-            "expires_at": None if ttl is None else fetched_at + ttl,
-        },
-    )
+    _keep(source, key, ticker.upper(), packed, fetched_at, None if ttl is None else fetched_at + ttl)
     return CachedBody(packed.content, fetched_at, from_cache=False)
+
+
+_UPSERT = (  # the table is `CachedResponse._meta.db_table`
+    'INSERT INTO datasources_cached_response (source, "key", ticker, size_bytes, fetched_at,'
+    " expires_at, compressed, content) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    ' ON CONFLICT (source, "key") DO UPDATE SET'
+    " ticker = excluded.ticker, size_bytes = excluded.size_bytes, fetched_at = excluded.fetched_at,"
+    " expires_at = excluded.expires_at, compressed = excluded.compressed, content = excluded.content"
+)
+
+
+def _keep(
+    source: str,
+    key: str,
+    ticker: str,
+    packed: Packed,
+    fetched_at: dt.datetime,
+    expires_at: dt.datetime | None,
+) -> None:
+    """Write one body's row in one statement (an upsert on both backends).
+
+    The ORM's update_or_create runs five (a transaction, a savepoint, a select, an insert), and
+    each gives up the interpreter lock: with a prefetch's fetching threads busy, taking it back
+    cost up to the switch interval every time, and a 19 KB chart's row took 4-12 ms to write.
+    """
+    ops = connection.ops
+    params = [
+        source,
+        key,
+        ticker,
+        len(packed.content),
+        ops.adapt_datetimefield_value(fetched_at),
+        ops.adapt_datetimefield_value(expires_at),
+        packed.compressed,
+        packed.stored,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, params)
 
 
 def store_rows(source: str, ticker: str, items: Iterable[RowItem]) -> int:

@@ -29,12 +29,12 @@ import contextvars
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from datasources.cache import Packed
+from datasources.cache import CachedBody, Packed
 from datasources.models import CachedResponse
 
 
@@ -104,6 +104,7 @@ class FetchAhead:
         self._lanes: dict[str, ThreadPoolExecutor] = {}
         self._futures: dict[tuple[str, str], Future[Packed]] = {}
         self._last_slot: dict[str, threading.Event] = {}  # per lane: its latest GET has its slot
+        self._kept: dict[tuple[str, str], CachedBody] = {}
 
     def send(self, planned: Iterable[Planned], held: dict[tuple[str, str], Stamp] | None = None) -> int:
         """Start every planned GET the cache lacks (`held`, else asked here) and none already
@@ -129,11 +130,37 @@ class FetchAhead:
         fails every read of this prefetch the same way, without asking the source again."""
         return self._futures.get((source, key))
 
+    def keep(self, planned: Planned, body: CachedBody) -> None:
+        """Hold a body read (and cached) early, for its loader to read later without the cache."""
+        self._kept[(planned.source, planned.key)] = body
+
+    def kept(self, planned: Planned) -> CachedBody | None:
+        return self._kept.get((planned.source, planned.key))
+
+    def on_its_way(self, planned: Iterable[Planned]) -> list[Future[Packed]]:
+        """The GETs of `planned` this fetch-ahead started whose bodies have not arrived yet."""
+        found = (self._futures.get((p.source, p.key)) for p in planned)
+        return [f for f in found if f is not None and not f.done()]
+
+    def in_arrival_order(self, tasks: list[tuple[list[Planned], Callable[[], None]]]) -> None:
+        """Run each (needs, run): the first whose needed bodies have all arrived, else wait for
+        the next body. The calling thread then reads what is there while the rest is on its way
+        (the macro's second round of FRED series or SEC's companyfacts, whichever comes first)."""
+        waiting = list(tasks)
+        while waiting:
+            ready = next((i for i, (needs, _) in enumerate(waiting) if not self.on_its_way(needs)), None)
+            if ready is None:
+                wait({f for needs, _ in waiting for f in self.on_its_way(needs)}, return_when=FIRST_COMPLETED)
+                continue
+            _, run = waiting.pop(ready)
+            run()
+
     def close(self) -> None:
         """Cancel what has not started; requests in flight finish in their lane and are dropped."""
         for body in self._futures.values():
             body.cancel()  # a GET not started yet; one running keeps its future
         self._futures.clear()
+        self._kept.clear()
         for lane in self._lanes.values():
             lane.shutdown(wait=False, cancel_futures=True)
 

@@ -20,9 +20,11 @@ ticker is marked `unknown_ticker`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -93,6 +95,10 @@ def fetch(planned: Planned, on_slot: Callable[[], None] | None = None) -> Packed
 def _body(planned: Planned, on_fetched: Callable[[bytes], None] | None = None) -> CachedBody:
     """The body for `planned`, from the cache, from a GET the prefetch already sent, or fetched now."""
     ahead = fetch_ahead.current()
+    kept = ahead.kept(planned) if ahead is not None else None
+    if kept is not None:
+        memo.record(planned.source, planned.key, kept.fetched_at)
+        return kept
 
     def get() -> Packed:
         sent = ahead.sent(planned.source, planned.key) if ahead is not None else None
@@ -103,6 +109,20 @@ def _body(planned: Planned, on_fetched: Callable[[bytes], None] | None = None) -
     )
     memo.record(planned.source, planned.key, body.fetched_at)
     return body
+
+
+def keep(planned: Planned) -> None:
+    """Store the body of `planned` now, so that its loader reads it later in one cache read.
+
+    A prefetch keeps each FRED series as it arrives, while the series of the next round are on
+    their way; its loader then reads the body from the prefetch's memory. A failed GET is left
+    for the loader, which meets the same failure and reports it.
+    """
+    ahead = fetch_ahead.current()
+    with contextlib.suppress(SourceUnavailable):
+        body = _body(planned)
+        if ahead is not None:
+            ahead.keep(planned, body)
 
 
 # --- prices -------------------------------------------------------------------------
@@ -185,24 +205,53 @@ def search_request(ticker: str, *, as_of: dt.datetime) -> Planned | None:
     return Planned("yahoo", key, url, params, NEWS_TTL if current else None, ticker)
 
 
-def load_news(ticker: str, *, as_of: dt.datetime, submissions: dict | None) -> Entry:
-    """Yahoo search news kept by publication time, plus SEC 8-K events, published by `as_of`."""
+@dataclass(frozen=True)
+class NewsFetch:
+    """What the Yahoo search GET of `fetch_news` left: why it gave nothing, or its body's key
+    and fetch time (the memo of the news entry depends on that body)."""
+
+    reason: str = ""
+    down: bool = False
+    key: str = ""
+    fetched_at: dt.datetime | None = None
+
+
+def fetch_news(ticker: str, *, as_of: dt.datetime) -> NewsFetch | None:
+    """Fetch Yahoo's search news and keep every item by its publication time; None when news is off.
+
+    A prefetch runs it as soon as the body arrives, while SEC's bodies, which the news also
+    reads (8-K events), are still on their way.
+    """
     planned = search_request(ticker, as_of=as_of)
     if planned is None:
-        return off("NEWS_SOURCE")
-    reason, fetched_at, down = "", None, False
+        return None
     try:
         body = _body(planned)
-        fetched_at = body.fetched_at
-        # Every item the source shows now is kept by its publication time; `as_of` filters below.
+        # Every item the source shows now is kept by its publication time; `as_of` filters later.
         items = yahoo.parse_search_news(body.content, ticker, as_of=max(now(), as_of))
         store_rows(
             "yahoo", ticker, (RowItem(i.url or i.title, i.published_at, _item_payload(i)) for i in items)
         )
     except SourceUnavailable as exc:
-        reason, down = exc.reason, True
+        return NewsFetch(reason=exc.reason, down=True)
     except MarketDataError as exc:
-        reason = str(exc)
+        return NewsFetch(reason=str(exc))
+    return NewsFetch(key=planned.key, fetched_at=body.fetched_at)
+
+
+def load_news(
+    ticker: str, *, as_of: dt.datetime, submissions: dict | None, fetched: NewsFetch | None = None
+) -> Entry:
+    """Yahoo search news kept by publication time, plus SEC 8-K events, published by `as_of`.
+
+    `fetched`: what `fetch_news` already did for this analysis, else it is done here.
+    """
+    if fetched is None:
+        fetched = fetch_news(ticker, as_of=as_of)
+        if fetched is None:
+            return off("NEWS_SOURCE")
+    elif fetched.key:
+        memo.record("yahoo", fetched.key, fetched.fetched_at)
     since = as_of - dt.timedelta(days=NEWS_KEPT_DAYS)
     articles = [_item(ticker, row) for row in cached_rows("yahoo", ticker, until=as_of, since=since)]
     if submissions is not None:
@@ -211,10 +260,11 @@ def load_news(ticker: str, *, as_of: dt.datetime, submissions: dict | None) -> E
             articles.extend(e for e in events if e.published_at > since)
         except MarketDataError:
             pass  # the filings' own reader reports malformed bodies on the fundamentals side
-    if reason and not articles:
-        return Entry(reason=reason, source="yahoo", unavailable=down)
+    if fetched.reason and not articles:
+        return Entry(reason=fetched.reason, source="yahoo", unavailable=fetched.down)
     articles.sort(key=lambda a: a.published_at, reverse=True)
-    return Entry(articles, source="yahoo+sec" if submissions is not None else "yahoo", fetched_at=fetched_at)
+    source = "yahoo+sec" if submissions is not None else "yahoo"
+    return Entry(articles, source=source, fetched_at=fetched.fetched_at)
 
 
 # --- macro --------------------------------------------------------------------------

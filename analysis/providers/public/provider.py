@@ -16,6 +16,7 @@ the same cache, one request after another.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -70,24 +71,32 @@ def _macro(as_of: dt.datetime) -> Entry:
     return memoized(key, lambda: loaders.load_macro(as_of=as_of), keep=_usable)[0]
 
 
-def _ticker_entries(ticker: str, as_of: dt.datetime, start: dt.date, index: tuple[Entry, tuple]) -> dict:
-    prices, price_stamps = _prices(ticker, as_of, start)
-    if prices.unknown_ticker:
+def _ticker_entries(
+    ticker: str,
+    as_of: dt.datetime,
+    start: dt.date,
+    index: tuple[Entry, tuple],
+    prices: tuple[Entry, tuple],
+    news_fetched: loaders.NewsFetch | None = None,
+) -> dict:
+    """Every kind for `ticker`, from its `prices` and what `fetch_news` kept if the prefetch ran it."""
+    entry, price_stamps = prices
+    if entry.unknown_ticker:
         # Nothing else is worth asking about a symbol the price source does not know.
-        return {("prices", ticker): prices}
+        return {("prices", ticker): entry}
     setup, current = _setup(), loaders.is_current(as_of)
     (fundamentals, earnings, submissions), sec_stamps = memoized(
         ("sec", ticker, as_of, current, setup, price_stamps, index[1]),
-        lambda: sec_loaders.load_sec(ticker, as_of=as_of, prices=prices, index=index[0]),
+        lambda: sec_loaders.load_sec(ticker, as_of=as_of, prices=entry, index=index[0]),
         keep=_usable,
     )
     news, _ = memoized(
         ("news", ticker, as_of, current, setup, sec_stamps),
-        lambda: loaders.load_news(ticker, as_of=as_of, submissions=submissions),
+        lambda: loaders.load_news(ticker, as_of=as_of, submissions=submissions, fetched=news_fetched),
         keep=_usable,
     )
     return {
-        ("prices", ticker): prices,
+        ("prices", ticker): entry,
         ("fundamentals", ticker): fundamentals,
         ("earnings", ticker): earnings,
         ("news", ticker): news,
@@ -152,15 +161,40 @@ def prefetch(
         map_holds = remembered is not None and held.get(("sec", "tickers")) == remembered[0]
         ahead.send(planned + filers if map_holds else planned, held)
         if sec_on and not map_holds:
-            ahead.send(_filer_requests(wanted))
+            filers = _filer_requests(wanted)
+            ahead.send(filers)
         index = _prices(INDEX_TICKER, moment, start)
         entries[("prices", INDEX_TICKER)] = index[0]
-        if INDEX_TICKER in wanted:
-            entries.update(_ticker_entries(INDEX_TICKER, moment, start, index))
-        entries[("macro", "")] = _macro(moment)
-        entries[("macro", "previous")] = _macro(moment - PREVIOUS_LOOKBACK)
+        # Yahoo's bodies come in one round, with the index's chart: read them while SEC's and
+        # FRED's second rounds are on their way, then the rest in the order it arrives.
+        prices = {INDEX_TICKER: index, **{ticker: _prices(ticker, moment, start) for ticker in names}}
+        news: dict[str, loaders.NewsFetch | None] = {}
         for ticker in names:
-            entries.update(_ticker_entries(ticker, moment, start, index))
+            search = loaders.search_request(ticker, as_of=moment)
+            # Only a search this prefetch sent: a warm analysis's news is one memo lookup below.
+            sent = search is not None and ahead.sent(search.source, search.key) is not None
+            if sent and not prices[ticker][0].unknown_ticker:
+                news[ticker] = loaders.fetch_news(ticker, as_of=moment)
+
+        def macro(key: str, when: dt.datetime) -> None:
+            entries[("macro", key)] = _macro(when)
+
+        def ticker_entries(ticker: str) -> None:
+            entries.update(_ticker_entries(ticker, moment, start, index, prices[ticker], news.get(ticker)))
+
+        previous = moment - PREVIOUS_LOOKBACK
+        series = {p.key: p for when in (moment, previous) for _, p in loaders.macro_requests(when)}
+        tasks: list[tuple[list[Planned], Callable[[], None]]] = [
+            ([p], lambda p=p: loaders.keep(p)) for p in series.values() if ahead.sent(p.source, p.key)
+        ]
+        tasks += [
+            ([p for _, p in loaders.macro_requests(moment)], lambda: macro("", moment)),
+            ([p for _, p in loaders.macro_requests(previous)], lambda: macro("previous", previous)),
+        ]
+        for ticker in ([INDEX_TICKER] if INDEX_TICKER in wanted else []) + names:
+            needs = [p for p in filers if p.ticker == ticker]
+            tasks.append((needs, lambda ticker=ticker: ticker_entries(ticker)))
+        ahead.in_arrival_order(tasks)
     return SnapshotProvider(as_of=moment, entries=entries)
 
 
