@@ -180,3 +180,30 @@ def test_a_child_forked_while_a_thread_holds_the_turn_still_reserves(tmp_path) -
         slot = queue.get(timeout=10)
     child.join(timeout=10)
     assert slot == 100.0 and child.exitcode == 0
+
+
+def test_a_state_file_of_the_earlier_layout_is_upgraded_in_place(tmp_path) -> None:
+    # Version 1 kept a window's slots as text and wrote outcomes without `last_at`; opening it
+    # now drops those counters and reserves as before.
+    import sqlite3
+
+    path = tmp_path / "state.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE windows (bucket TEXT PRIMARY KEY, slots TEXT NOT NULL);"
+        "CREATE TABLE minutes (source TEXT, minute INTEGER, n INTEGER, PRIMARY KEY (source, minute));"
+        "CREATE TABLE outcomes (source TEXT PRIMARY KEY, last_success REAL, last_failure REAL, reason TEXT);"
+        "INSERT INTO outcomes VALUES ('sec', 1.0, 2.0, 'old');"
+    )
+    old.close()
+    state = SqliteState(path)
+    state.record("sec", 6_000.0, ok=False, reason="timed out")
+    state.record("sec", 6_010.0, ok=True)
+    assert state.status("sec", 6_020.0) == {
+        "last_success": 6_010.0,
+        "last_failure": 6_000.0,
+        "last_failure_reason": "timed out",
+        "requests_last_hour": 2,
+    }
+    assert [state.reserve("sec", 2, 1.0, 50.0) for _ in range(3)] == [50.0, 50.0, 51.0]
+    assert SqliteState(path).status("sec", 6_020.0)["requests_last_hour"] == 2  # not dropped twice
