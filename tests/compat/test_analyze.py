@@ -8,12 +8,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError
 from django.test import Client
-from django.utils import timezone
 
 from analysis.agents import parallel as agent_running
 from analysis.market_data import MarketDataError
 from analysis.models import Analysis
 from analysis.serializers import AnalysisResponseSerializer
+from calibration.selectors import market_today
 from orchestration import analysis as services
 from pmresearch.errors import INTERNAL_ERROR_DETAIL
 from tests.compat.recordings import load
@@ -58,7 +58,7 @@ def _previous(api: Any, ticker: str, agents: str | None = None) -> Analysis:
     shift (recorded `material_changes`); the same market data with the stored confidence
     moved by 0.3 gives exactly that change.
     """
-    query = f"?as_of={timezone.localdate().isoformat()}" + (f"&agents={agents}" if agents else "")
+    query = f"?as_of={market_today().isoformat()}" + (f"&agents={agents}" if agents else "")
     response = api.post(f"/api/analyze/{ticker}{query}")
     assert response.status_code == 200, response.content
     previous = Analysis.objects.get(pk=response.json()["analysis_id"])
