@@ -9,6 +9,8 @@ not take this process's interpreter lock) answers every source's requests from t
 in `tests/fixtures/online` (composed as `tests/public_provider/conftest.py` says; with
 `../shared/fixtures/online` present, NVIDIA's full 4 MB companyfacts instead of the excerpt, as
 SEC serves it) after a fixed delay per request, and counts the most requests it had in flight.
+Like SEC, Yahoo and FRED, it sends bodies of 1 KB and more gzip-encoded (level 6) to a client
+that accepts gzip, as this project's does: NVIDIA's companyfacts goes out as 290 KB.
 Every ticker is answered with the NVDA recordings under its own symbol and CIK. The sources'
 clock is frozen just after the 2021-07-16 close (a current run, as the recordings allow). It
 runs `run_analysis` in this process over a throw-away SQLite database and prints:
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gzip
 import json
 import math
 import multiprocessing
@@ -51,6 +54,8 @@ sys.path[:] = [str(HERE.parent), *(p for p in sys.path if Path(p or ".").resolve
 
 from bench.harness import bench_tickers, configure_environment, machine, migrate  # noqa: E402
 
+GZIP_FROM_BYTES = 1024
+GZIP_LEVEL = 6
 SHARED_FACTS = (
     HERE.parent.parent / "shared" / "fixtures" / "online" / "sec" / "companyfacts-CIK0001045810.json"
 )
@@ -82,6 +87,8 @@ def _serve(bodies: dict[str, Any], delay_s: float, port_out: Any) -> None:
     """The replay server's process: answers after `delay_s`; `/_stats` and `/_reset` for the bench."""
     lock = threading.Lock()
     stats: dict[str, Any] = {}
+    # The large fixed bodies compressed once, as a CDN holds them.
+    gzipped = {b: gzip.compress(b, GZIP_LEVEL) for b in (bodies["facts"], bodies["submissions"])}
 
     def reset() -> None:
         stats.update(requests={}, in_flight=0, max_in_flight=0)
@@ -94,6 +101,9 @@ def _serve(bodies: dict[str, Any], delay_s: float, port_out: Any) -> None:
 
         def _answer(self, status: int, body: bytes) -> None:
             self.send_response(status)
+            if len(body) >= GZIP_FROM_BYTES and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gzipped.get(body) or gzip.compress(body, GZIP_LEVEL)
+                self.send_header("Content-Encoding", "gzip")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

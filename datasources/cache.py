@@ -15,18 +15,21 @@ refetch):
 When a refetch fails and an expired body is held, `cached_body` returns the old body marked
 `stale` rather than nothing: its `fetched_at` says how old it is.
 
-Bodies from COMPRESS_FROM_BYTES up are kept zlib-compressed (level 1), `size_bytes` still the
-body's own size: NVIDIA's 4 MB companyfacts is kept in 465 KB, so a cache of a few hundred filers
-stays small. A fetching thread hands the body over (`Packed`) and then compresses it
-(`fetch_ahead`; zlib runs without the interpreter lock) while the reading thread parses it; the
-row is written once both are done, in about 2 ms where 4 MB took SQLite 16-44 ms. Reading one
-back costs ~10 ms per 4 MB, once per body version per process (`sec_loaders._parsed` keeps what
-it parsed).
+A body the server sent gzip-encoded (SEC, Yahoo and FRED do) is kept as the bytes it sent.
+Others from COMPRESS_FROM_BYTES up are kept zlib-compressed (level 1). `size_bytes` is still the
+body's own size either way: NVIDIA's 4 MB companyfacts is kept in 300-470 KB, so a cache of a
+few hundred filers stays small. For a body to compress, a fetching thread hands it over
+(`Packed`) and then compresses it (`fetch_ahead`; zlib runs without the interpreter lock) while
+the reading thread parses it; the row is written once both are done, in about 2 ms where 4 MB
+took SQLite 16-44 ms. Keeping the gzip bytes as they came spares that compression (14 ms of CPU
+per 4 MB). Reading a body back costs 7-10 ms per 4 MB, once per body version per process
+(`sec_loaders._parsed` keeps what it parsed).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import logging
 import threading
 import zlib
@@ -53,22 +56,27 @@ class CachedBody:
 
 
 COMPRESS_FROM_BYTES = 64 * 1024
+GZIP_MAGIC = b"\x1f\x8b"  # no zlib stream starts so: its first byte is 0x78 (deflate, 32 KB window)
 COMPRESS_LEVEL = 1  # JSON at ~270 MB/s with ~9x smaller rows; higher levels cost 3x for 1.6x
 
 
 class Packed:
     """A fetched body and what its cache row keeps (module docstring).
 
+    `gzipped`, the body as the server sent it gzip-encoded, is kept as it is. Otherwise
     `stored` is compressed when first needed, or earlier by `finish()`: a fetching thread hands
     the body over first and then finishes it, so the reader parses while zlib runs (without the
     interpreter lock) and the row is written once both are done. Whichever thread comes first
     compresses; the other waits for it.
     """
 
-    def __init__(self, content: bytes) -> None:
+    def __init__(self, content: bytes, gzipped: bytes | None = None) -> None:
         self.content = content
-        self.compressed = len(content) >= COMPRESS_FROM_BYTES
-        self._stored: bytes | None = None if self.compressed else content
+        # A body the server sent gzip-encoded is kept as it came, whatever its size.
+        self.compressed = gzipped is not None or len(content) >= COMPRESS_FROM_BYTES
+        self._stored: bytes | None = gzipped
+        if self._stored is None and not self.compressed:
+            self._stored = content
         self._lock = threading.Lock()
 
     @property
@@ -87,9 +95,11 @@ def _unpacked(row: CachedResponse) -> bytes | None:
     """The body a row keeps; None when a compressed one no longer decompresses (then refetched)."""
     if not row.compressed:
         return bytes(row.content)
+    stored = bytes(row.content)
     try:
-        return zlib.decompress(row.content)
-    except zlib.error:
+        # gzip as a server sent it (its magic number first), else zlib as `Packed` compressed it.
+        return gzip.decompress(stored) if stored[:2] == GZIP_MAGIC else zlib.decompress(stored)
+    except (OSError, EOFError, zlib.error):
         logger.warning("%s %s: the cached body does not decompress; fetching it again", row.source, row.key)
         return None
 

@@ -7,6 +7,9 @@ tries") when the source cannot answer: transport errors and 5xx after every try,
 `Retry-After` is too long, or a circuit that is open. Nothing of an exception's text, nor a
 key, reaches that message.
 
+- Bodies: decoded for the caller; one sent gzip-encoded also comes back as the bytes sent
+  (`SourceResponse.gzipped`), which the cache keeps as they are. A body that does not decode
+  (gzip cut short, say) is a failed try like a broken connection.
 - Retries: up to `MARKET_DATA_TRIES` tries on timeouts, connection errors, 429 and 5xx, waiting
   `MARKET_DATA_BACKOFF_SECONDS` × 2^n between them, or the server's `Retry-After` on 429/503.
 - Circuit breaker (per source, per process): `MARKET_DATA_BREAKER_FAILURES` consecutive failed
@@ -29,11 +32,13 @@ Tests inject `transport` (an `httpx.MockTransport`), `clock` and `state`.
 from __future__ import annotations
 
 import email.utils
+import gzip
 import logging
 import os
 import re
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -66,6 +71,9 @@ class SourceResponse:
     content: bytes
     headers: httpx.Headers
     url_redacted: str
+    # The body as it came when the server sent it gzip-encoded (SEC, Yahoo and FRED do): the
+    # cache keeps these bytes as they are instead of compressing the decoded body again.
+    gzipped: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -198,21 +206,25 @@ class SourceClient:
             self._wait_for_slot(source, on_slot if attempt == 1 else None)
             self.requests_sent[source] += 1
             try:
-                response = self._http.get(
-                    url, params=params, headers=request_headers, timeout=self.config.timeouts[source]
-                )
+                with self._http.stream(
+                    "GET", url, params=params, headers=request_headers, timeout=self.config.timeouts[source]
+                ) as response:
+                    content, gzipped = _read(response)
             except httpx.TimeoutException:
                 reason, wait = "timed out", self._backoff(attempt)
                 self._failed(source, reason)
             except httpx.TransportError:
                 reason, wait = "connection failed", self._backoff(attempt)
                 self._failed(source, reason)
+            except httpx.DecodingError:
+                reason, wait = "a body that does not decompress", self._backoff(attempt)
+                self._failed(source, reason)
             else:
                 redacted = redact(str(response.url))
                 if response.status_code not in RETRY_STATUSES:
                     self._succeeded(source)
                     logger.debug("%s GET %s -> %s", label, redacted, response.status_code)
-                    return SourceResponse(response.status_code, response.content, response.headers, redacted)
+                    return SourceResponse(response.status_code, content, response.headers, redacted, gzipped)
                 reason = f"HTTP {response.status_code}"
                 retry_wait = self._retry_wait(response, attempt)
                 # Throttling says "slow down", not "broken": a 429 does not trip the breaker.
@@ -312,6 +324,21 @@ class SourceClient:
 _client: SourceClient | None = None
 _client_pid: int | None = None
 _client_lock = threading.Lock()
+
+
+def _read(response: httpx.Response) -> tuple[bytes, bytes | None]:
+    """The body, decoded, and, when the server sent it gzip-encoded, the bytes as sent.
+
+    httpx decodes other encodings itself. A transport that hands over a body it has already read
+    (httpx's `MockTransport` does) has no bytes as sent left to give: the decoded body only.
+    """
+    if response.headers.get("Content-Encoding", "").strip().lower() != "gzip" or response.is_stream_consumed:
+        return response.read(), None
+    sent = b"".join(response.iter_raw())
+    try:
+        return gzip.decompress(sent), sent
+    except (OSError, EOFError, zlib.error) as exc:  # gzip's errors: a bad header, a cut stream
+        raise httpx.DecodingError("the gzip body does not decompress", request=response.request) from exc
 
 
 def get_client() -> SourceClient:

@@ -8,7 +8,8 @@ the fredgraph CSVs. The index SPY has no recording (Yahoo's "Not Found" chart er
 `conftest.py`.
 
 Paths carry the service first (`/sec-data/...`, `/sec-www/...`, `/yahoo/...`, `/fred/...`), so
-one server stands in for every base URL. `broken` names tickers whose companyfacts answer HTTP
+one server stands in for every base URL. Bodies of 1 KB and more go out gzip-encoded to a
+client that accepts it, as the services send them. `broken` names tickers whose companyfacts answer HTTP
 500 every time. `delay_s` holds each answer back, so requests overlap as they would online.
 
 The server runs in a process of its own (forked, so the composed bodies come along): arrival
@@ -18,6 +19,7 @@ in the test's process. `/_stats` hands the arrivals and the most requests in fli
 
 from __future__ import annotations
 
+import gzip
 import json
 import multiprocessing
 import threading
@@ -31,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 from tests.public_provider import conftest as rec
 
 FIRST_CIK = 2_000_001
+GZIP_FROM_BYTES = 1024
 
 
 class ReplayHTTP:
@@ -79,6 +82,10 @@ class ReplayHTTP:
     def times(self, service: str) -> list[float]:
         return sorted(t for t, s, _ in self.arrivals if s == service)
 
+    def facts_body(self, cik: int) -> bytes:
+        """The companyfacts body served for `cik`, decoded."""
+        return self._facts[cik]
+
     def paths(self, service: str) -> list[str]:
         return [p for _, s, p in self.arrivals if s == service]
 
@@ -113,6 +120,9 @@ class ReplayHTTP:
 
             def _send(self, status: int, body: bytes) -> None:
                 self.send_response(status)
+                if len(body) >= GZIP_FROM_BYTES and "gzip" in self.headers.get("Accept-Encoding", ""):
+                    body = gzip.compress(body)  # as SEC, Yahoo and FRED answer a client that accepts it
+                    self.send_header("Content-Encoding", "gzip")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

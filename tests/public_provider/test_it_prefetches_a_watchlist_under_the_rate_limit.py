@@ -9,6 +9,7 @@ data must come out the same; MU's companyfacts answer HTTP 500.
 from __future__ import annotations
 
 import dataclasses
+import gzip
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -18,8 +19,10 @@ import pytest
 
 from analysis.providers.public import loaders
 from analysis.providers.public.provider import PublicProvider
+from datasources.cache import GZIP_MAGIC
 from datasources.config import load_config
 from datasources.http import SourceClient
+from datasources.models import CachedResponse
 from datasources.state import SqliteState
 from tests.public_provider.conftest import AS_OF_MOMENT
 from tests.public_provider.replay_http import ReplayHTTP
@@ -79,6 +82,10 @@ def test_it_brings_every_tickers_data_and_keeps_the_rest_when_one_source_fails(r
     assert asked.pop("/files/company_tickers.json") == 1
     assert asked.pop(f"/api/xbrl/companyfacts/CIK{replay.ciks[BROKEN]:010d}.json") == TRIES
     assert sorted(asked.values()) == [1] * (2 * len(TICKERS) - 1)
+    # The server sent the bodies gzip-encoded: the cache keeps them as they came.
+    row = CachedResponse.objects.get(source="sec", key=f"companyfacts:{replay.ciks['NVDA']}")
+    assert row.compressed and bytes(row.content[:2]) == GZIP_MAGIC
+    assert gzip.decompress(row.content) == replay.facts_body(replay.ciks["NVDA"])
 
 
 def test_it_holds_each_service_to_its_rate_limit_and_width(replay: ReplayHTTP) -> None:

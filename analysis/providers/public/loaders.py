@@ -88,7 +88,8 @@ def fetch(planned: Planned, on_slot: Callable[[], None] | None = None) -> Packed
     """
     response = get_client().get(planned.source, planned.url, params=planned.params, on_slot=on_slot)
     if response.ok or response.status == 404:
-        return Packed(response.content)  # compressed by whoever needs it first (`fetch_ahead._run`)
+        # Kept as the server gzipped it, else compressed by whoever needs it first (`fetch_ahead._run`).
+        return Packed(response.content, response.gzipped)
     raise SourceUnavailable(f"{SERVICES[planned.source]['label']} answered HTTP {response.status}")
 
 
