@@ -99,32 +99,36 @@ class SharedState(Protocol):
 class SqliteState:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
-        self._local = threading.local()
-        # This process's threads take turns on a lock of its own, where a handoff is immediate;
-        # left to SQLite's file lock, a thread that finds it taken retries after sleeps of 1, 2,
-        # 5, 10 ms and more, and a prefetch's eight lanes finishing together held one another up
-        # to 19 ms. Other processes still serialise on the file lock. One
-        # lock per process: a child forked while a parent's thread held it must not inherit it
-        # held.
+        # One connection per process, used by one thread at a time: this process's threads
+        # take turns on a lock of its own, where a handoff is immediate; left to SQLite's file
+        # lock, a thread that finds it taken retries after sleeps of 1, 2, 5, 10 ms and more,
+        # and a prefetch's eight lanes finishing together held one another up to 19 ms. Other
+        # processes still serialise on the file lock. A connection per thread cost each new
+        # fetching thread 1.5-6 ms to open, and a lane's reservations wait on one another.
+        # Per process: a child forked while a parent's thread held the lock, or with the
+        # parent's connection open, must inherit neither.
         self._turns: dict[int, threading.Lock] = {}
-        db = self._connect()
-        db.execute("PRAGMA journal_mode=WAL")
-        (version,) = db.execute("PRAGMA user_version").fetchone()
-        if version != _SCHEMA_VERSION:
-            # A new file, or one of version 1 (which set no version). Two processes upgrading
-            # together may each drop the counters: a few requests uncounted, nothing more.
-            db.executescript(f"BEGIN IMMEDIATE; {_DROP_VERSION_1} {_SCHEMA} COMMIT;")
+        self._connections: dict[int, sqlite3.Connection] = {}
+        with self._turn():
+            db = self._connect()
+            db.execute("PRAGMA journal_mode=WAL")
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version != _SCHEMA_VERSION:
+                # A new file, or one of version 1 (which set no version). Two processes upgrading
+                # together may each drop the counters: a few requests uncounted, nothing more.
+                db.executescript(f"BEGIN IMMEDIATE; {_DROP_VERSION_1} {_SCHEMA} COMMIT;")
 
     def _connect(self) -> sqlite3.Connection:
-        # One connection per thread and process (a forked child must not reuse its parent's).
-        key = (os.getpid(), threading.get_ident())
-        if getattr(self._local, "key", None) != key:
-            self._local.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        """This process's connection; call it holding `_turn()`."""
+        pid = os.getpid()
+        db = self._connections.get(pid)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             # A slot or a count lost with the machine's power is harmless; an fsync per
             # reservation (two transactions a request) held concurrent requests ~4 ms apart.
-            self._local.db.execute("PRAGMA synchronous=NORMAL")
-            self._local.key = key
-        return self._local.db
+            db.execute("PRAGMA synchronous=NORMAL")
+            self._connections = {pid: db}  # a parent's connection is not a child's to close
+        return db
 
     def _turn(self) -> threading.Lock:
         return self._turns.setdefault(os.getpid(), threading.Lock())
@@ -143,14 +147,15 @@ class SqliteState:
         self._run(_RECORD, (source, now, now if ok else None, None if ok else now, None if ok else reason))
 
     def status(self, source: str, now: float) -> dict[str, object]:
-        db = self._connect()
         since = int((now - HOUR) // _MINUTE) + 1
-        (count,) = db.execute(
-            "SELECT COALESCE(SUM(n), 0) FROM minutes WHERE source = ? AND minute >= ?", (source, since)
-        ).fetchone()
-        row = db.execute(
-            "SELECT last_success, last_failure, reason FROM outcomes WHERE source = ?", (source,)
-        ).fetchone() or (None, None, None)
+        with self._turn():
+            db = self._connect()
+            (count,) = db.execute(
+                "SELECT COALESCE(SUM(n), 0) FROM minutes WHERE source = ? AND minute >= ?", (source, since)
+            ).fetchone()
+            row = db.execute(
+                "SELECT last_success, last_failure, reason FROM outcomes WHERE source = ?", (source,)
+            ).fetchone() or (None, None, None)
         return {
             "last_success": row[0],
             "last_failure": row[1],
