@@ -207,3 +207,24 @@ def test_a_state_file_of_the_earlier_layout_is_upgraded_in_place(tmp_path) -> No
     }
     assert [state.reserve("sec", 2, 1.0, 50.0) for _ in range(3)] == [50.0, 50.0, 51.0]
     assert SqliteState(path).status("sec", 6_020.0)["requests_last_hour"] == 2  # not dropped twice
+
+
+def test_threads_of_one_process_share_its_connection_and_keep_the_window(tmp_path) -> None:
+    # Eight threads reserve and count at once through the process's one connection: none fails,
+    # none is lost, and no second holds more than the capacity.
+    from concurrent.futures import ThreadPoolExecutor
+
+    state = SqliteState(tmp_path / "state.sqlite3")
+
+    def burst(_: int) -> list[float]:
+        slots = []
+        for _ in range(10):
+            slots.append(state.reserve("sec", 10, 1.0, 300.0))
+            state.record("sec", 300.0, ok=True)
+        return slots
+
+    with ThreadPoolExecutor(8) as pool:
+        slots = [slot for batch in pool.map(burst, range(8)) for slot in batch]
+    assert sorted(slots) == [300.0 + second for second in range(8) for _ in range(10)]
+    assert state.status("sec", 300.0)["requests_last_hour"] == 80
+    assert len(state._connections) == 1
