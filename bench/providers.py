@@ -17,7 +17,7 @@ runs `run_analysis` in this process over a throw-away SQLite database and prints
 
 - one analysis: latency and requests, cold and warm, against the demo provider's latency;
 - a 20-ticker watchlist's prefetch under the SEC rate limit (10 requests per second by
-  default): wall time and requests;
+  default): wall time and requests, and (run again, untimed) the most memory it holds;
 - a ticker analysed first in a deployment that has analysed another one today (SEC's ticker
   map, the index's chart and FRED's series held): latency and requests;
 - for each, the goal (`bound`): the longer of requests × delay ÷ parallelism (parallelism =
@@ -43,6 +43,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -317,7 +318,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     for ticker in tickers:
         run_analysis(ticker=ticker, as_of=AS_OF_MOMENT, context=context)
     analyses_s = time.perf_counter() - started
+    # Again, for the memory it holds at its peak (traced allocations slow it: untimed).
+    time.sleep(window)
+    clear()
+    tracemalloc.start()
+    prepare_run(as_of=AS_OF_MOMENT, tickers=tickers)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
     figures["watchlist"] = {
+        "peak_traced_mb": round(peak / 2**20, 1),
         "tickers": len(tickers),
         "requests": sent,
         "max_in_flight": max_in_flight,
@@ -395,6 +404,7 @@ def main() -> int:
     )
     print(f"    {_bound_text(w['bound'])}")
     print(f"then {w['tickers']} analyses from memory: {w['analyses_after_prefetch_ms']:8.1f} ms")
+    print(f"the prefetch's peak memory (Python allocations, traced): {w['peak_traced_mb']:.1f} MB")
     return 0
 
 

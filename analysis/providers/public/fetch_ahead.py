@@ -15,8 +15,11 @@ which runs without the interpreter lock). The calling thread reads each body fro
 the loader asks for it (`loaders._body`), and it alone reads and writes the cache tables, as
 before, so no database connection is opened per thread. A GET that failed answers every later
 read in the same prefetch with its failure (SEC's ticker map down is one failure for a
-watchlist, not one per ticker). A body nobody takes (a ticker whose
-chart says the source does not know it) is dropped when the prefetch ends.
+watchlist, not one per ticker). A body read and cached is let go at once (`release`): a later
+read in the prefetch finds it in the cache, and a watchlist or replay of hundreds of filers
+holds at any moment only the bodies not yet read (NVIDIA's companyfacts is 4 MB decoded), not
+every one it fetched. A body nobody takes (a ticker whose chart says the source does not know
+it) is dropped when the prefetch ends.
 
 SEC's per-company bodies need the CIK from its ticker map, so `prefetch` plans them once the
 map is read (two steps in a row; everything else is one step).
@@ -103,13 +106,14 @@ class FetchAhead:
         self._fetch = fetch
         self._lanes: dict[str, ThreadPoolExecutor] = {}
         self._futures: dict[tuple[str, str], Future[Packed]] = {}
+        self._started: set[tuple[str, str]] = set()  # every GET sent, its body released or not
         self._last_slot: dict[str, threading.Event] = {}  # per lane: its latest GET has its slot
         self._kept: dict[tuple[str, str], CachedBody] = {}
 
     def send(self, planned: Iterable[Planned], held: dict[tuple[str, str], Stamp] | None = None) -> int:
         """Start every planned GET the cache lacks (`held`, else asked here) and none already
         started; returns how many started."""
-        fresh = {(p.source, p.key): p for p in planned if (p.source, p.key) not in self._futures}
+        fresh = {(p.source, p.key): p for p in planned if (p.source, p.key) not in self._started}
         wanted = list(fresh.values())
         if not wanted:
             return 0
@@ -121,14 +125,26 @@ class FetchAhead:
             after = self._last_slot.get(p.source) or _SET
             self._last_slot[p.source] = slotted = threading.Event()
             self._futures[(p.source, p.key)] = body = Future()
+            self._started.add((p.source, p.key))
             self._lane(p.source).submit(self._run, p, after, slotted, body)
             started += 1
         return started
 
     def sent(self, source: str, key: str) -> Future[Packed] | None:
-        """The GET this fetch-ahead started for (source, key), if any. It stays: a body that failed
-        fails every read of this prefetch the same way, without asking the source again."""
+        """The GET this fetch-ahead started for (source, key), unless its body has been released.
+        A failed one stays: it fails every read of this prefetch the same way, without asking
+        the source again."""
         return self._futures.get((source, key))
+
+    def started(self, source: str, key: str) -> bool:
+        """Whether this fetch-ahead sent the GET for (source, key), its body released or not."""
+        return (source, key) in self._started
+
+    def release(self, source: str, key: str) -> None:
+        """Let go of a body its loader has read and cached (module docstring); a failure stays."""
+        body = self._futures.get((source, key))
+        if body is not None and body.done() and not body.cancelled() and body.exception() is None:
+            del self._futures[(source, key)]
 
     def keep(self, planned: Planned, body: CachedBody) -> None:
         """Hold a body read (and cached) early, for its loader to read later without the cache."""

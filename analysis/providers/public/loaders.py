@@ -108,6 +108,8 @@ def _body(planned: Planned, on_fetched: Callable[[bytes], None] | None = None) -
     body = cached_body(
         planned.source, planned.key, get, ttl=planned.ttl, ticker=planned.ticker, on_fetched=on_fetched
     )
+    if ahead is not None and not body.from_cache:
+        ahead.release(planned.source, planned.key)  # the cache holds it now
     memo.record(planned.source, planned.key, body.fetched_at)
     return body
 

@@ -172,7 +172,7 @@ def prefetch(
         for ticker in names:
             search = loaders.search_request(ticker, as_of=moment)
             # Only a search this prefetch sent: a warm analysis's news is one memo lookup below.
-            sent = search is not None and ahead.sent(search.source, search.key) is not None
+            sent = search is not None and ahead.started(search.source, search.key)
             if sent and not prices[ticker][0].unknown_ticker:
                 news[ticker] = loaders.fetch_news(ticker, as_of=moment)
 
@@ -185,7 +185,7 @@ def prefetch(
         previous = moment - PREVIOUS_LOOKBACK
         series = {p.key: p for when in (moment, previous) for _, p in loaders.macro_requests(when)}
         tasks: list[tuple[list[Planned], Callable[[], None]]] = [
-            ([p], lambda p=p: loaders.keep(p)) for p in series.values() if ahead.sent(p.source, p.key)
+            ([p], lambda p=p: loaders.keep(p)) for p in series.values() if ahead.started(p.source, p.key)
         ]
         tasks += [
             ([p for _, p in loaders.macro_requests(moment)], lambda: macro("", moment)),
