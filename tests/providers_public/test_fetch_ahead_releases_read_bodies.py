@@ -21,20 +21,22 @@ FACTS = Planned("sec", "companyfacts:1", "u", ttl=TTL)
 DOWN = Planned("sec", "submissions:1", "u", ttl=TTL)
 
 
-def _fetch(planned: Planned, on_slot) -> Packed:
-    on_slot()
-    if planned is DOWN:
-        raise SourceUnavailable("SEC unreachable: timed out after 3 tries")
-    return Packed(b'{"facts": {}}')
-
-
-def test_a_body_read_and_cached_is_released_and_read_again_from_the_cache() -> None:
+def _source() -> tuple[list[str], fetch_ahead.Fetch]:
+    """A fetch that answers FACTS, fails DOWN, and notes each key it was asked for."""
     asked: list[str] = []
 
     def fetch(planned: Planned, on_slot) -> Packed:
         asked.append(planned.key)
-        return _fetch(planned, on_slot)
+        on_slot()
+        if planned is DOWN:
+            raise SourceUnavailable("SEC unreachable: timed out after 3 tries")
+        return Packed(b'{"facts": {}}')
 
+    return asked, fetch
+
+
+def test_a_body_read_and_cached_is_released_and_read_again_from_the_cache() -> None:
+    asked, fetch = _source()
     with fetch_ahead.sending(2, fetch) as ahead:
         assert ahead.send([FACTS], held={}) == 1
         assert ahead.sent("sec", FACTS.key) is not None
@@ -49,12 +51,7 @@ def test_a_body_read_and_cached_is_released_and_read_again_from_the_cache() -> N
 
 
 def test_a_failed_body_stays_and_fails_every_read_without_asking_again() -> None:
-    asked: list[str] = []
-
-    def fetch(planned: Planned, on_slot) -> Packed:
-        asked.append(planned.key)
-        return _fetch(planned, on_slot)
-
+    asked, fetch = _source()
     with fetch_ahead.sending(2, fetch) as ahead:
         ahead.send([DOWN], held={})
         for _ in range(2):
