@@ -18,7 +18,7 @@ import pytest
 from analysis import indicators as ind
 
 # Any RuntimeWarning (division by zero, invalid value, degrees of freedom <= 0 ...) fails the test.
-pytestmark = pytest.mark.filterwarnings("error")
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
 
 
 def nan_prefix(result: np.ndarray) -> int:
