@@ -26,6 +26,7 @@ import threading
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -34,6 +35,18 @@ from tests.public_provider import conftest as rec
 
 FIRST_CIK = 2_000_001
 GZIP_FROM_BYTES = 1024
+GZIP_LEVEL = 6
+
+
+def encoded(
+    handler: BaseHTTPRequestHandler, body: bytes, gzipped: Mapping[bytes, bytes] | None = None
+) -> bytes:
+    """`body` as SEC, Yahoo and FRED send it: gzip-encoded, its header sent, to a client that
+    accepts gzip when it is 1 KB or more; `gzipped` holds bodies compressed ahead."""
+    if len(body) < GZIP_FROM_BYTES or "gzip" not in handler.headers.get("Accept-Encoding", ""):
+        return body
+    handler.send_header("Content-Encoding", "gzip")
+    return (gzipped or {}).get(body) or gzip.compress(body, GZIP_LEVEL)
 
 
 class ReplayHTTP:
@@ -120,9 +133,7 @@ class ReplayHTTP:
 
             def _send(self, status: int, body: bytes) -> None:
                 self.send_response(status)
-                if len(body) >= GZIP_FROM_BYTES and "gzip" in self.headers.get("Accept-Encoding", ""):
-                    body = gzip.compress(body)  # as SEC, Yahoo and FRED answer a client that accepts it
-                    self.send_header("Content-Encoding", "gzip")
+                body = encoded(self, body)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
